@@ -1,0 +1,37 @@
+"""Top navigation: each app registers its entries in AppConfig.ready; the layout shows them."""
+
+from dataclasses import dataclass
+from typing import Callable
+
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str  # a lazy translation
+    url_name: str
+    visible: Callable = lambda user: True  # noqa: E731 - who sees the entry
+    order: int = 50
+
+
+_items: list[NavItem] = []
+
+
+def register_nav(label, url_name: str, *, visible: Callable = lambda user: True, order: int = 50) -> None:
+    if all(item.url_name != url_name for item in _items):
+        _items.append(NavItem(label, url_name, visible, order))
+
+
+def nav_context(request) -> dict:
+    """Context processor: ``hadir_nav`` is the signed-in user's entries, in order."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"hadir_nav": []}
+    entries = []
+    for item in sorted(_items, key=lambda item: item.order):
+        try:
+            if item.visible(user):
+                entries.append({"label": item.label, "url": reverse(item.url_name)})
+        except NoReverseMatch:
+            continue
+    return {"hadir_nav": entries}

@@ -1,0 +1,7 @@
+"""Every app's WebSocket routes, in one list for config.asgi."""
+
+from hearings.routing import websocket_urlpatterns as hearing_routes
+from notifications.routing import websocket_urlpatterns as notification_routes
+from rooms.routing import websocket_urlpatterns as room_routes
+
+websocket_urlpatterns = [*room_routes, *notification_routes, *hearing_routes]

@@ -1,0 +1,46 @@
+"""Template helpers for time zones: the short name people know (WIB, WITA, WIT)."""
+
+import zoneinfo
+from datetime import datetime
+
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+# The abbreviations Indonesians use; tzdata itself only knows "+07" and friends for some zones.
+INDONESIAN_ZONES = {
+    "Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB",
+    "Asia/Makassar": "WITA", "Asia/Ujung_Pandang": "WITA",
+    "Asia/Jayapura": "WIT",
+}
+
+
+def zone_abbreviation(zone_name: str, at: datetime | None = None) -> str:
+    if zone_name in INDONESIAN_ZONES:
+        return INDONESIAN_ZONES[zone_name]
+    try:
+        zone = zoneinfo.ZoneInfo(zone_name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zone_name
+    return (at or timezone.now()).astimezone(zone).tzname() or zone_name
+
+
+@register.simple_tag
+def current_zone() -> str:
+    name = timezone.get_current_timezone_name()
+    return f"{zone_abbreviation(name)} ({name})"
+
+
+@register.filter
+def zone_abbr(zone_name: str) -> str:
+    return zone_abbreviation(zone_name)
+
+
+@register.filter
+def in_zone(value: datetime, zone_name: str) -> datetime:
+    """Show an instant in a given IANA zone (the event's), not the viewer's."""
+    try:
+        return value.astimezone(zoneinfo.ZoneInfo(zone_name))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, AttributeError):
+        return value

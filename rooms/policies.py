@@ -1,0 +1,92 @@
+"""Who moderates a room, who waits, and which statuses a session may take.
+
+``rooms`` knows nothing of classes or hearings. A domain app subclasses ``RoomPolicy`` and
+registers it under its event kind in ``AppConfig.ready``::
+
+    register_policy("class", ClassroomRoomPolicy())
+
+Rooms look the policy up with ``policy_for(event)``; an event whose kind has no policy gets the
+default: the organiser moderates and every attendee enters directly.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from scheduling.models import Attendee, Event, Occurrence
+
+
+class TransitionRefused(Exception):
+    """A status change the policy does not allow now; the message is shown to the moderator."""
+
+    def __init__(self, message: str, *, missing_roles: list[str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.missing_roles = missing_roles or []
+
+
+class RoomPolicy:
+    statuses: dict[str, str] = {
+        "scheduled": _("Scheduled"),
+        "open": _("Open"),
+        "live": _("Live"),
+        "ended": _("Ended"),
+    }
+    initial_status = "scheduled"
+    # status -> statuses it may move to with room.set_status
+    transitions: dict[str, tuple[str, ...]] = {
+        "scheduled": ("open", "live"),
+        "open": ("live", "ended"),
+        "live": ("ended",),
+        "ended": (),
+    }
+    # Statuses after which nobody may enter and open sockets close with 4410.
+    final_statuses: tuple[str, ...] = ("ended",)
+    # Statuses in which people who enter directly are let in (the rest wait in the lobby).
+    entry_statuses: tuple[str, ...] = ("scheduled", "open", "live")
+
+    def role_label(self, attendee: Attendee) -> str:
+        return attendee.role
+
+    def is_moderator(self, attendee: Attendee) -> bool:
+        return attendee.user_id is not None and attendee.user_id == attendee.event.organizer_id
+
+    def enters_directly(self, attendee: Attendee, *, status: str) -> bool:
+        return self.is_moderator(attendee) or status in self.entry_statuses
+
+    def admitted_with(self, attendee: Attendee) -> list[Attendee]:
+        """Others admitted together with this one (an interpreter with the person interpreted for)."""
+        return []
+
+    def may_send(self, attendee: Attendee, action: str) -> bool:
+        """``action`` is "chat", "hand" or "signal"; listen-only roles answer False."""
+        return True
+
+    def check_transition(
+        self, *, occurrence: Occurrence, current: str, target: str, by: Attendee | None,
+        reason: str, next_at: datetime | None, present: list[Attendee],
+    ) -> None:
+        """Raise ``TransitionRefused`` when the domain forbids the change now (beyond ``transitions``)."""
+
+    def on_status_changed(
+        self, *, occurrence: Occurrence, previous: str, status: str, by: Attendee | None,
+        reason: str, next_at: datetime | None,
+    ) -> None:
+        """Domain side effects, run inside the status change's transaction."""
+
+
+DEFAULT_POLICY = RoomPolicy()
+_registry: dict[str, RoomPolicy] = {}
+
+
+def register_policy(kind: str, policy: RoomPolicy) -> None:
+    _registry[kind] = policy
+
+
+def policy_for(event: Event) -> RoomPolicy:
+    return _registry.get(event.kind, DEFAULT_POLICY)

@@ -1,0 +1,80 @@
+"""Fixtures every app's tests share: required services, real Daphne servers, Chromium.
+
+Outside CI a test whose service (PostgreSQL, Redis, Chromium) is missing skips with its reason;
+with HADIR_REQUIRE_SERVICES=1 (CI) it fails instead.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+
+from tests.support import daphne as daphne_support
+from tests.support.services import require
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def redis_url():
+    """The Redis of the scaled-out run; tests that need several processes on one Redis use it."""
+    url = settings.REDIS_URL or os.environ.get("HADIR_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    require("redis", url)
+    return url
+
+
+@pytest.fixture
+def daphne_factory(transactional_db, tmp_path):
+    """Start real Daphne processes on free loopback ports, sharing this test's database."""
+    servers = []
+
+    def start(**env):
+        server = daphne_support.DaphneServer(log_dir=tmp_path, extra_env=env)
+        server.start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def daphne_server(daphne_factory):
+    return daphne_factory()
+
+
+@pytest.fixture
+def chromium():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("HADIR_REQUIRE_SERVICES") == "1":
+            pytest.fail(f"Chromium is required (HADIR_REQUIRE_SERVICES=1) but {CHROMIUM} is missing")
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    return CHROMIUM
+
+
+@pytest.fixture
+def browser(chromium):
+    """A headless Debian Chromium driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=chromium,
+            headless=True,
+            args=[
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                "--allow-loopback-in-peer-connection",
+            ],
+        )
+        yield instance
+        instance.close()
+
+
+def pytest_report_header(config):
+    db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    layer = "redis" if settings.REDIS_URL else "in-memory"
+    return f"hadir: database={db} channel_layer={layer} chromium={'yes' if shutil.which('chromium') else 'no'}"
