@@ -1,7 +1,10 @@
 """Every app's WebSocket routes, in one list for config.asgi."""
 
+from django.urls import path
+
+from config.consumers import HealthConsumer
 from hearings.routing import websocket_urlpatterns as hearing_routes
 from notifications.routing import websocket_urlpatterns as notification_routes
 from rooms.routing import websocket_urlpatterns as room_routes
 
-websocket_urlpatterns = [*room_routes, *notification_routes, *hearing_routes]
+websocket_urlpatterns = [path("ws/healthz/", HealthConsumer.as_asgi()), *room_routes, *notification_routes, *hearing_routes]

@@ -4,6 +4,7 @@ Every variable is listed in the README's configuration table. A bad value stops 
 with one line naming the variable (see ``config.env``), never a traceback.
 """
 
+import os
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -83,8 +84,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
-    # A file, not memory, so that the Daphne processes of end-to-end tests share the test data.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-hadir.sqlite3")}
+    # A file, not memory, so that the Daphne processes of end-to-end tests share the test data;
+    # per test run, so that two runs on one machine do not share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-hadir-{os.getpid()}.sqlite3")}
+else:
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.redis_url("REDIS_URL")
@@ -116,7 +120,8 @@ else:
     }
 
 Q_CLUSTER = {
-    "name": "hadir",
+    # Several deployments (or test runs) may share one Redis: each queue has its own name.
+    "name": env.string("HADIR_QUEUE_NAME", "hadir"),
     "workers": env.integer("HADIR_WORKERS", 2),
     "timeout": 60,
     "retry": 90,

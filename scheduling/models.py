@@ -7,6 +7,7 @@ no link, and revoking or rotating a token is a new salt (see ``scheduling.tokens
 """
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -59,7 +60,7 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["start"]
-        constraints = [models.CheckConstraint(condition=Q(duration__gt="0"), name="event_duration_positive")]
+        constraints = [models.CheckConstraint(condition=Q(duration__gt=timedelta(0)), name="event_duration_positive")]
 
     def __str__(self):
         return self.title

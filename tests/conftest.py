@@ -74,6 +74,31 @@ def browser(chromium):
         instance.close()
 
 
+def pytest_sessionstart(session):
+    """The scaled-out run needs PostgreSQL and Redis; without them it skips (or fails in CI)."""
+    if os.environ.get("HADIR_SCALED_RUN") != "1":
+        return
+    from tests.support.services import reachable, services_required
+
+    problems = []
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        problems.append("DATABASE_URL does not name PostgreSQL")
+    else:
+        where = settings.DATABASES["default"]
+        problem = reachable(f"postgres://{where.get('HOST') or '127.0.0.1'}:{where.get('PORT') or 5432}", 5432)
+        if problem:
+            problems.append(f"PostgreSQL {problem}")
+    if not settings.REDIS_URL:
+        problems.append("REDIS_URL is not set")
+    elif problem := reachable(settings.REDIS_URL, 6379):
+        problems.append(f"Redis {problem}")
+    if problems:
+        reason = "; ".join(problems)
+        if services_required():
+            pytest.exit(f"scaled-out run: {reason} (HADIR_REQUIRE_SERVICES=1)", returncode=1)
+        pytest.exit(f"scaled-out run skipped: {reason}", returncode=0)
+
+
 def pytest_report_header(config):
     db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     layer = "redis" if settings.REDIS_URL else "in-memory"

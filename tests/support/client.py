@@ -1,5 +1,6 @@
 """A non-browser client, as PROTOCOL.md describes one: GET the join link, keep the cookie, connect."""
 
+import asyncio
 import http.cookiejar
 import json
 import urllib.request
@@ -25,15 +26,11 @@ async def connect(ws_url: str, path: str, *, cookie: str = "", origin: str | Non
 
 
 async def receive_json(ws, timeout: float = 5.0) -> dict:
-    import asyncio
-
     return json.loads(await asyncio.wait_for(ws.recv(), timeout))
 
 
 async def receive_until(ws, message_type: str, timeout: float = 5.0) -> dict:
     """Read messages until one of the given type arrives; fail after ``timeout`` seconds."""
-    import asyncio
-
     async def wait():
         while True:
             message = json.loads(await ws.recv())

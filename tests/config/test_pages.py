@@ -1,0 +1,84 @@
+import json
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_reports_database_and_channel_layer(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = json.loads(response.content)
+    assert body["status"] == "ok"
+    assert body["checks"] == {"database": "ok", "channel_layer": "ok"}
+
+
+def test_healthz_names_the_failing_part(client, monkeypatch):
+    from config import health
+
+    async def broken():
+        return "ConnectionError: layer down"
+
+    monkeypatch.setattr(health, "check_channel_layer", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = json.loads(response.content)
+    assert body["status"] == "unavailable"
+    assert body["failing"] == ["channel_layer"]
+    assert body["checks"]["database"] == "ok"
+
+
+def test_login_page_and_login(client):
+    User.objects.create_user("guru", password="a-long-password-1")
+    page = client.get(reverse("login"))
+    assert page.status_code == 200
+    assert b'name="username"' in page.content
+    response = client.post(reverse("login"), {"username": "guru", "password": "a-long-password-1"})
+    assert response.status_code == 302
+    assert client.get("/").context["user"].username == "guru"
+
+
+def test_logout_is_a_post(client):
+    User.objects.create_user("guru", password="a-long-password-1")
+    client.login(username="guru", password="a-long-password-1")
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert not client.get("/").context["user"].is_authenticated
+
+
+def test_bahasa_indonesia_switch(client):
+    response = client.post(reverse("set_language"), {"language": "id", "next": "/"}, follow=True)
+    assert response.status_code == 200
+    assert b'<html lang="id">' in response.content
+    assert "Masuk".encode() in response.content  # "Log in"
+
+
+def test_base_layout_shows_the_time_zone(client):
+    response = client.get("/")
+    assert b"WIB (Asia/Jakarta)" in response.content
+
+
+def test_time_zone_choice_is_remembered(client):
+    client.post(reverse("set_timezone"), {"timezone": "Asia/Jayapura", "next": "/"})
+    assert b"WIT (Asia/Jayapura)" in client.get("/").content
+    client.post(reverse("set_timezone"), {"timezone": "Not/AZone", "next": "https://evil.example/"})
+    assert b"WIB (Asia/Jakarta)" in client.get("/").content
+
+
+def test_static_files_are_served(client):
+    response = client.get("/static/css/hadir.css")
+    assert response.status_code == 200
+
+
+def test_admin_requires_login(client):
+    response = client.get("/admin/")
+    assert response.status_code == 302
+
+
+def test_openapi_schema(client):
+    User.objects.create_user("guru", password="a-long-password-1")
+    response = client.get("/api/schema/")
+    assert response.status_code == 200
+    assert b"openapi: 3" in response.content
