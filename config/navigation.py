@@ -1,7 +1,7 @@
 """Top navigation: each app registers its entries in AppConfig.ready; the layout shows them."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.urls import NoReverseMatch, reverse
 
@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 class NavItem:
     label: str  # a lazy translation
     url_name: str
-    visible: Callable = lambda user: True  # noqa: E731 - who sees the entry
+    visible: Callable = lambda user: True
     order: int = 50
 
 

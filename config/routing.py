@@ -7,4 +7,9 @@ from hearings.routing import websocket_urlpatterns as hearing_routes
 from notifications.routing import websocket_urlpatterns as notification_routes
 from rooms.routing import websocket_urlpatterns as room_routes
 
-websocket_urlpatterns = [path("ws/healthz/", HealthConsumer.as_asgi()), *room_routes, *notification_routes, *hearing_routes]
+websocket_urlpatterns = [
+    path("ws/healthz/", HealthConsumer.as_asgi()),
+    *room_routes,
+    *notification_routes,
+    *hearing_routes,
+]

@@ -224,3 +224,8 @@ HADIR_PRESENCE_TTL_SECONDS = env.integer("HADIR_PRESENCE_TTL_SECONDS", 30)
 HADIR_HEARTBEAT_SECONDS = env.integer("HADIR_HEARTBEAT_SECONDS", 10)
 HADIR_ICE_SERVERS = env.json_value("HADIR_ICE_SERVERS", [])
 HADIR_MESH_MAX_PARTICIPANTS = env.integer("HADIR_MESH_MAX_PARTICIPANTS", 6)
+# Notifications: a claimed message whose worker is silent this long is claimed again; failures
+# retry with doubling waits (from 1 minute, at most 1 hour) up to the attempt limit.
+HADIR_NOTIFY_LEASE_SECONDS = env.integer("HADIR_NOTIFY_LEASE_SECONDS", 300)
+HADIR_NOTIFY_MAX_ATTEMPTS = env.integer("HADIR_NOTIFY_MAX_ATTEMPTS", 8)
+HADIR_NOTIFY_POLL_SECONDS = env.integer("HADIR_NOTIFY_POLL_SECONDS", 3)

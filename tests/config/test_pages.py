@@ -52,7 +52,7 @@ def test_bahasa_indonesia_switch(client):
     response = client.post(reverse("set_language"), {"language": "id", "next": "/"}, follow=True)
     assert response.status_code == 200
     assert b'<html lang="id">' in response.content
-    assert "Masuk".encode() in response.content  # "Log in"
+    assert b"Masuk" in response.content  # "Log in"
 
 
 def test_base_layout_shows_the_time_zone(client):
