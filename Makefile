@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip -q --disable-pip-version-check
 SCALED_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)
 SCALED_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2
 
 .PHONY: install install-dev messages migrate run test lint test-embedded test-scaled bench bench-full clean
 

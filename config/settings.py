@@ -81,9 +81,14 @@ TEMPLATES = [
 DATABASES = {"default": env.database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'hadir.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let Daphne and the django-q2 worker write side by side.
+    # synchronous=NORMAL (safe with WAL) and persistent connections: closing SQLite after every
+    # database_sync_to_async call checkpointed the WAL and each commit waited for fsync, so a
+    # 200-person join storm took 6 s instead of under 1 s to converge (bench/README.md).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+        {"timeout": 20, "transaction_mode": "IMMEDIATE",
+         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
+    DATABASES["default"]["CONN_MAX_AGE"] = None
     # A file, not memory, so that the Daphne processes of end-to-end tests share the test data;
     # per test run, so that two runs on one machine do not share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-hadir-{os.getpid()}.sqlite3")}
@@ -224,6 +229,8 @@ HADIR_PRESENCE_TTL_SECONDS = env.integer("HADIR_PRESENCE_TTL_SECONDS", 30)
 HADIR_HEARTBEAT_SECONDS = env.integer("HADIR_HEARTBEAT_SECONDS", 10)
 HADIR_ICE_SERVERS = env.json_value("HADIR_ICE_SERVERS", [])
 HADIR_MESH_MAX_PARTICIPANTS = env.integer("HADIR_MESH_MAX_PARTICIPANTS", 6)
+# The external video service for rooms above the mesh size: "{room}" becomes a per-sitting name.
+HADIR_VIDEO_URL_TEMPLATE = env.string("HADIR_VIDEO_URL_TEMPLATE", "")
 # Notifications: a claimed message whose worker is silent this long is claimed again; failures
 # retry with doubling waits (from 1 minute, at most 1 hour) up to the attempt limit.
 HADIR_NOTIFY_LEASE_SECONDS = env.integer("HADIR_NOTIFY_LEASE_SECONDS", 300)

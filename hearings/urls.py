@@ -1,2 +1,18 @@
+from django.urls import include, path
+
+from hearings import api, views
+
 app_name = "hearings"
-urlpatterns = []
+urlpatterns = [
+    path("hearings/", views.index, name="index"),
+    path("hearings/cases/", views.cases, name="cases"),
+    path("hearings/cases/<uuid:case_id>/", views.case_detail, name="case"),
+    path("hearings/<uuid:hearing_id>/", views.hearing_detail, name="hearing"),
+    path("hearings/<uuid:hearing_id>/status/", views.hearing_status, name="status"),
+    path("hearings/<uuid:hearing_id>/participants/", views.participant_add, name="participant_add"),
+    path("hearings/<uuid:hearing_id>/record/", views.hearing_record, name="record"),
+    path("hearings/observe/<str:token>/", views.observe, name="observe"),
+    path("docket/<slug:court_slug>.ics", views.docket_ics, name="docket_ics"),
+    path("docket/<slug:court_slug>/", views.docket, name="docket"),
+    path("api/hearings/", include(api.urlpatterns)),
+]

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class RoomsConfig(AppConfig):
     name = "rooms"
     verbose_name = _("Live rooms")
+
+    def ready(self):
+        from rooms import receivers
+        from scheduling import signals
+
+        signals.occurrence_cancelled.connect(receivers.occurrence_cancelled, dispatch_uid="rooms-occurrence-cancelled")
+        signals.event_cancelled.connect(receivers.event_cancelled, dispatch_uid="rooms-event-cancelled")
+        signals.attendee_removed.connect(receivers.attendee_removed, dispatch_uid="rooms-attendee-removed")

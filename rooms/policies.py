@@ -56,6 +56,10 @@ class RoomPolicy:
     def is_moderator(self, attendee: Attendee) -> bool:
         return attendee.user_id is not None and attendee.user_id == attendee.event.organizer_id
 
+    def may_enter(self, attendee: Attendee) -> bool:
+        """False refuses the attendee at the door (4403), e.g. observers of a closed hearing."""
+        return True
+
     def enters_directly(self, attendee: Attendee, *, status: str) -> bool:
         return self.is_moderator(attendee) or status in self.entry_statuses
 
@@ -64,8 +68,20 @@ class RoomPolicy:
         return []
 
     def may_send(self, attendee: Attendee, action: str) -> bool:
-        """``action`` is "chat", "hand" or "signal"; listen-only roles answer False."""
+        """``action`` is "chat", "hand" or "signal"; listen-only roles answer False (for "signal":
+        no built-in audio or video either way)."""
         return True
+
+    def audio_only(self, attendee: Attendee) -> bool:
+        """True for roles that take part in built-in media with their microphone only."""
+        return False
+
+    def built_in_media(self, occurrence: Occurrence, *, size: int) -> bool:
+        """Whether the room uses Hadir's own audio and video (a mesh between ``size`` people who may
+        send), or shows the session's link on an external video service instead."""
+        from django.conf import settings
+
+        return size <= settings.HADIR_MESH_MAX_PARTICIPANTS
 
     def check_transition(
         self, *, occurrence: Occurrence, current: str, target: str, by: Attendee | None,

@@ -60,7 +60,9 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["start"]
-        constraints = [models.CheckConstraint(condition=Q(duration__gt=timedelta(0)), name="event_duration_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(duration__gt=timedelta(0)), name="event_duration_positive"),
+        ]
 
     def __str__(self):
         return self.title
@@ -85,6 +87,9 @@ class Occurrence(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED)
     # True once this sitting was changed on its own (moved, retimed): exported as an override.
     is_override = models.BooleanField(default=False)
+    # True when this sitting is no longer an instance of the series' RRULE (a past sitting kept
+    # after the series was retimed): exported as an RDATE of the master.
+    is_rdate = models.BooleanField(default=False)
     sequence = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -132,6 +137,7 @@ class Attendee(models.Model):
     join_token_revoked_at = models.DateTimeField(null=True, blank=True)
     removed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
@@ -172,7 +178,8 @@ class CalendarFeed(models.Model):
     """A person's subscribable calendar: by account, or by e-mail for people without one."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="calendar_feed"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+        related_name="calendar_feed",
     )
     email = models.EmailField(blank=True)
     token_salt = models.CharField(max_length=64, default=tokens.new_salt, editable=False)

@@ -5,14 +5,19 @@ that writes rows (an outbox) writes them in the same transaction, and queues wor
 ``transaction.on_commit``.
 
 Arguments (all keyword):
-- event_created(event)
-- event_changed(event, changes: set[str])        # series-wide change; SEQUENCE already bumped
-- event_cancelled(event)
+- event_created(event)                           # with its first attendees: invite them all
+- event_changed(event, changes: set[str])        # series-wide change; SEQUENCE already bumped;
+                                                 # changes ⊆ {title, description, start, duration,
+                                                 # rrule, timezone}
+- event_cancelled(event)                         # also a single event's only sitting cancelled
 - occurrence_moved(occurrence, previous_start)   # one sitting moved; exported with RECURRENCE-ID
-- occurrence_cancelled(occurrence)
-- attendee_added(attendee)
+- occurrence_cancelled(occurrence)               # one sitting of a series; send CANCEL with it
+- attendee_added(attendee, notify: bool)         # added later; notify=False: send nothing
 - attendee_removed(attendee)                     # attendee.removed_at is set; send them a CANCEL
 - rsvp_recorded(attendee)
+
+Matching iCalendar: ``scheduling.ical.invite_calendar(event=..., attendee=..., method=...,
+occurrence=...)``.
 """
 
 from django.dispatch import Signal

@@ -18,7 +18,8 @@ def new_salt() -> str:
 
 
 def token_for(purpose: str, salt: str) -> str:
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"hadir:{purpose}:{salt}".encode(), hashlib.sha256).digest()
+    message = f"hadir:{purpose}:{salt}".encode()
+    digest = hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 

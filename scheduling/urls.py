@@ -1,2 +1,20 @@
+from django.urls import path
+
+from scheduling import api, views
+
 app_name = "scheduling"
-urlpatterns = []
+urlpatterns = [
+    path("calendar/<str:token>.ics", views.calendar_feed, name="feed"),
+    path("rsvp/<str:token>/", views.rsvp, name="rsvp"),
+    path("schedule/", views.schedule, name="schedule"),
+    path("schedule/answer/<uuid:attendee_id>/", views.schedule_answer, name="answer"),
+    path("schedule/feed/rotate/", views.feed_rotate, name="feed_rotate"),
+    path("api/events/", api.EventListCreate.as_view(), name="api-events"),
+    path("api/events/<uuid:pk>/", api.EventDetail.as_view(), name="api-event"),
+    path("api/events/<uuid:pk>/cancel/", api.EventCancel.as_view(), name="api-event-cancel"),
+    path("api/events/<uuid:pk>/attendees/", api.AttendeeCreate.as_view(), name="api-attendees"),
+    path("api/attendees/<uuid:pk>/", api.AttendeeDelete.as_view(), name="api-attendee"),
+    path("api/occurrences/<uuid:pk>/move/", api.OccurrenceMove.as_view(), name="api-occurrence-move"),
+    path("api/occurrences/<uuid:pk>/cancel/", api.OccurrenceCancel.as_view(), name="api-occurrence-cancel"),
+    path("api/me/occurrences/", api.MyOccurrences.as_view(), name="api-my-occurrences"),
+]

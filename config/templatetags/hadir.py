@@ -4,6 +4,7 @@ import zoneinfo
 from datetime import datetime
 
 from django import template
+from django.templatetags.tz import do_timezone
 from django.utils import timezone
 
 register = template.Library()
@@ -41,6 +42,10 @@ def zone_abbr(zone_name: str) -> str:
 def in_zone(value: datetime, zone_name: str) -> datetime:
     """Show an instant in a given IANA zone (the event's), not the viewer's."""
     try:
-        return value.astimezone(zoneinfo.ZoneInfo(zone_name))
+        zone = zoneinfo.ZoneInfo(zone_name)
+        value.astimezone(zone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, AttributeError):
         return value
+    # Django's own ``timezone`` filter marks the result so that ``date``/``time`` keep this zone
+    # instead of converting back to the viewer's.
+    return do_timezone(value, zone)

@@ -82,3 +82,15 @@ def test_openapi_schema(client):
     response = client.get("/api/schema/")
     assert response.status_code == 200
     assert b"openapi: 3" in response.content
+
+
+def test_in_zone_keeps_the_event_zone_through_the_date_filter():
+    from datetime import UTC, datetime
+
+    from django.template import Context, Template
+    from django.utils import timezone
+
+    template = Template('{% load hadir %}{{ when|in_zone:"Asia/Jayapura"|date:"H:i" }} {{ when|date:"H:i" }}')
+    with timezone.override("Asia/Jakarta"):
+        rendered = template.render(Context({"when": datetime(2026, 12, 1, 0, 30, tzinfo=UTC)}))
+    assert rendered == "09:30 07:30"

@@ -50,7 +50,7 @@ class DaphneServer:
     def environment(self) -> dict:
         env = {
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DJANGO_SETTINGS_MODULE": "tests.settings",
             "DEBUG": "1",
             "DATABASE_URL": test_database_url(),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",

@@ -1,0 +1,109 @@
+"""Who may do what with schools and classes, and how a class's live room behaves.
+
+Roles in a class, strongest first: a school administrator and a teacher manage it; an assistant
+sees it (roster, meetings, attendance) and moderates its room; a student sees only their own
+classes, meetings and attendance. Anyone else is told the class does not exist (404), so that
+the existence of other people's classes is not revealed.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from classrooms.models import Classroom, Enrollment, School
+from rooms.policies import RoomPolicy
+
+ADMIN, TEACHER, ASSISTANT, STUDENT = "admin", "teacher", "assistant", "student"
+STAFF_ROLES = (ADMIN, TEACHER, ASSISTANT)
+MANAGER_ROLES = (ADMIN, TEACHER)
+
+
+def classroom_role(user, classroom: Classroom) -> str | None:
+    if user is None or not user.is_authenticated:
+        return None
+    if classroom.school.admins.filter(pk=user.pk).exists():
+        return ADMIN
+    if classroom.teachers.filter(pk=user.pk).exists():
+        return TEACHER
+    enrollment = Enrollment.objects.filter(classroom=classroom, user=user).only("role").first()
+    if enrollment is not None:
+        return ASSISTANT if enrollment.role == Enrollment.Role.ASSISTANT else STUDENT
+    return None
+
+
+def require_role(user, classroom: Classroom, roles: tuple[str, ...]) -> str:
+    """The user's role in the class, or 404 for outsiders and 403 for a role not in ``roles``."""
+    role = classroom_role(user, classroom)
+    if role is None:
+        raise Http404(gettext("No such class."))
+    if role not in roles:
+        raise PermissionDenied(gettext("Only the class's teachers may do this."))
+    return role
+
+
+def require_manager(user, classroom: Classroom) -> str:
+    return require_role(user, classroom, MANAGER_ROLES)
+
+
+def require_staff(user, classroom: Classroom) -> str:
+    return require_role(user, classroom, STAFF_ROLES)
+
+
+def is_school_admin(user, school: School) -> bool:
+    return bool(user and user.is_authenticated and school.admins.filter(pk=user.pk).exists())
+
+
+def require_school_admin(user, school: School) -> None:
+    if not is_school_admin(user, school):
+        raise Http404(gettext("No such school."))
+
+
+class ClassroomRoomPolicy(RoomPolicy):
+    """Teachers and assistants moderate; enrolled students enter directly while the room is open;
+    anyone else (a guest invited by hand, a student whose link was forwarded to someone) waits.
+
+    Roles come from the attendee rows that the classroom services write (teacher, assistant,
+    student), so the policy needs no query of its own and is safe to call from a consumer.
+    """
+
+    statuses = {
+        "scheduled": _("Scheduled"),
+        "open": _("Open"),
+        "live": _("Live"),
+        "ended": _("Ended"),
+    }
+    initial_status = "scheduled"
+    transitions = {
+        "scheduled": ("open",),
+        "open": ("live", "ended"),
+        "live": ("ended",),
+        "ended": (),
+    }
+    final_statuses = ("ended",)
+    entry_statuses = ("open", "live")
+    role_labels = {"teacher": _("Teacher"), "assistant": _("Assistant"), "student": _("Student")}
+
+    def role_label(self, attendee) -> str:
+        return str(self.role_labels.get(attendee.role, attendee.role))
+
+    def is_moderator(self, attendee) -> bool:
+        return attendee.role in (TEACHER, ASSISTANT) or super().is_moderator(attendee)
+
+    def enters_directly(self, attendee, *, status: str) -> bool:
+        if self.is_moderator(attendee):
+            return True
+        return attendee.role == STUDENT and status in self.entry_statuses
+
+    def on_status_changed(self, *, occurrence, previous, status, by, reason, next_at) -> None:
+        from classrooms.services import lobby_students_admit, meeting_started_notify
+
+        if status in self.entry_statuses:
+            lobby_students_admit(occurrence=occurrence)
+        if status == "live":
+            meeting_started_notify(occurrence=occurrence)
+
+
+CLASS_ROOM_POLICY = ClassroomRoomPolicy()

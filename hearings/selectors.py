@@ -1,0 +1,166 @@
+"""Reads: which hearings someone may see, the public docket, the clerk's day, the record."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from config.templatetags.hadir import zone_abbreviation
+from hearings.models import REQUIRED_FOR_SESSION, Court, CourtMembership, Hearing, HearingParticipant, Role, Status
+
+
+def hearings_visible_to(user) -> QuerySet[Hearing]:
+    """Court staff see their courts' hearings; everyone else only the hearings they take part in."""
+    base = Hearing.objects.select_related("case__court", "occurrence", "event")
+    if not user.is_authenticated:
+        return base.none()
+    courts = CourtMembership.objects.filter(user=user).values("court_id")
+    mine = HearingParticipant.objects.filter(
+        attendee__user=user, attendee__removed_at__isnull=True,
+    ).values("hearing_id")
+    return base.filter(Q(case__court_id__in=courts) | Q(pk__in=mine)).distinct()
+
+
+def courts_of(user) -> QuerySet[Court]:
+    if not user.is_authenticated:
+        return Court.objects.none()
+    return Court.objects.filter(memberships__user=user).distinct()
+
+
+def clerk_courts(user) -> QuerySet[Court]:
+    if not user.is_authenticated:
+        return Court.objects.none()
+    return Court.objects.filter(memberships__user=user, memberships__role=CourtMembership.Role.CLERK).distinct()
+
+
+def court_day(*, court: Court, now: datetime | None = None) -> date:
+    return (now or timezone.now()).astimezone(zoneinfo.ZoneInfo(court.timezone)).date()
+
+
+def day_bounds(*, court: Court, day: date) -> tuple[datetime, datetime]:
+    zone = zoneinfo.ZoneInfo(court.timezone)
+    start = datetime.combine(day, time.min, tzinfo=zone)
+    return start, datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
+
+
+def docket_hearings(*, court: Court, day: date) -> list[Hearing]:
+    """The day's hearings of the court (public and closed), including those postponed away from it."""
+    start, end = day_bounds(court=court, day=day)
+    hearings = (
+        Hearing.objects.select_related("case", "occurrence")
+        .filter(case__court=court)
+        .filter(Q(occurrence__start__gte=start, occurrence__start__lt=end)
+                | Q(postponed_from__gte=start, postponed_from__lt=end))
+    )
+    return sorted(hearings, key=lambda h: (_docket_start(h, start, end), h.case.number))
+
+
+def _docket_start(hearing: Hearing, day_start: datetime, day_end: datetime) -> datetime:
+    if day_start <= hearing.occurrence.start < day_end:
+        return hearing.occurrence.start
+    return hearing.postponed_from
+
+
+def _local(value: datetime | None, zone: zoneinfo.ZoneInfo) -> str:
+    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def docket_entry(hearing: Hearing, *, court: Court, day_start: datetime, day_end: datetime) -> dict | None:
+    """One docket line: what the public may know; None when the court leaves closed hearings off."""
+    zone = zoneinfo.ZoneInfo(court.timezone)
+    start = _docket_start(hearing, day_start, day_end)
+    shown = {
+        "start": start.isoformat(),
+        "time": start.astimezone(zone).strftime("%H:%M"),
+        "zone": zone_abbreviation(court.timezone, start),
+        "case_number": hearing.case.number,
+    }
+    if not hearing.is_public:
+        if court.closed_display == Court.ClosedDisplay.OMIT:
+            return None
+        return {**shown, "closed": True}
+    return {
+        **shown,
+        "closed": False,
+        "id": str(hearing.pk),
+        "case_type": hearing.case.case_type,
+        "agenda": hearing.agenda,
+        "courtroom": hearing.courtroom,
+        "status": hearing.status,
+        "reason": hearing.status_reason if hearing.status in (Status.POSTPONED, Status.ADJOURNED, Status.CANCELLED)
+        else "",
+        "next_at": hearing.next_at.isoformat() if hearing.next_at else "",
+        "next_local": _local(hearing.next_at, zone),
+    }
+
+
+def docket_for_day(*, court: Court, day: date) -> dict:
+    day_start, day_end = day_bounds(court=court, day=day)
+    entries = [docket_entry(h, court=court, day_start=day_start, day_end=day_end)
+               for h in docket_hearings(court=court, day=day)]
+    return {
+        "court": court.slug,
+        "date": day.isoformat(),
+        "zone": zone_abbreviation(court.timezone, day_start),
+        "hearings": [entry for entry in entries if entry is not None],
+    }
+
+
+def docket_today(*, court: Court, now: datetime | None = None) -> dict:
+    return docket_for_day(court=court, day=court_day(court=court, now=now))
+
+
+def docket_feed_hearings(*, court: Court, now: datetime | None = None) -> QuerySet[Hearing]:
+    """Public hearings for the court's subscribable docket: the last 30 days and everything ahead."""
+    since = (now or timezone.now()) - timedelta(days=30)
+    return (
+        Hearing.objects.select_related("case", "occurrence", "event")
+        .filter(case__court=court, is_public=True, occurrence__end__gte=since)
+        .order_by("occurrence__start")
+    )
+
+
+def participants_of(hearing: Hearing) -> list[HearingParticipant]:
+    return list(
+        hearing.participants.select_related("attendee", "represents__attendee", "interprets_for__attendee")
+        .filter(attendee__removed_at__isnull=True)
+    )
+
+
+def today_for_clerk(*, user, now: datetime | None = None) -> list[dict]:
+    """The clerk's dashboard: today's hearings in their courts, with who is present and who waits."""
+    from rooms.selectors import room_presence
+
+    rows = []
+    for court in courts_of(user):
+        for hearing in docket_hearings(court=court, day=court_day(court=court, now=now)):
+            present, waiting = [], []
+            for participant in room_presence(hearing.occurrence):
+                # In the viewer's language, not the one the socket connected with.
+                participant["role_label"] = Role(participant["role"]).label if participant["role"] in Role.values \
+                    else participant["role"]
+                (waiting if participant["status"] == "waiting" else present).append(participant)
+            here = {participant["role"] for participant in present}
+            missing = [Role(role).label for role in REQUIRED_FOR_SESSION if role not in here]
+            rows.append({"hearing": hearing, "court": court, "present": present, "waiting": waiting,
+                         "missing": missing})
+    return rows
+
+
+def hearing_record(*, hearing: Hearing) -> dict:
+    """For the minutes: participants with their join and leave times, and the status log."""
+    from rooms.selectors import attendance_for
+
+    attendance = {str(row.attendee.pk): row for row in attendance_for(hearing.occurrence)}
+    participants = [
+        {"participant": p, "attendance": attendance.get(str(p.attendee_id))}
+        for p in participants_of(hearing)
+    ]
+    return {
+        "hearing": hearing,
+        "participants": participants,
+        "log": list(hearing.status_log.all()),
+    }

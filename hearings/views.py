@@ -1,0 +1,240 @@
+"""Pages: the clerk's day, cases, a hearing, its record, the observer link and the public docket."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from hearings import ical, policies, selectors, services
+from hearings.forms import CaseForm, HearingForm, ObserverForm, ParticipantForm, StatusForm
+from hearings.models import Case, CaseType, Court, Hearing, Status
+from scheduling.tokens import token_hash
+
+
+def _show_errors(request, form, exc: ValidationError) -> None:
+    """Put a service's error on the form field it names, else at the top of the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            for error in errors:
+                message = " ".join(error.messages)
+                if form is not None and field in form.fields:
+                    form.add_error(field, message)
+                else:
+                    messages.error(request, message)
+    else:
+        for message in exc.messages:
+            messages.error(request, message)
+
+
+def _visible_hearing(request, hearing_id) -> Hearing:
+    hearing = selectors.hearings_visible_to(request.user).filter(pk=hearing_id).first()
+    if hearing is None:
+        raise Http404(_("No such hearing."))
+    return hearing
+
+
+@login_required
+def index(request):
+    now = timezone.now()
+    is_staff = policies.is_any_court_staff(request.user)
+    upcoming = (
+        selectors.hearings_visible_to(request.user)
+        .filter(occurrence__end__gte=now - timedelta(days=1))
+        .order_by("occurrence__start")[:50]
+    )
+    return render(request, "hearings/index.html", {
+        "is_staff": is_staff,
+        "today": selectors.today_for_clerk(user=request.user, now=now) if is_staff else [],
+        "upcoming": upcoming,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cases(request):
+    courts = selectors.courts_of(request.user)
+    if not courts.exists():
+        raise PermissionDenied(_("Only court staff see the court's cases."))
+    clerk_courts = selectors.clerk_courts(request.user)
+    form = CaseForm(request.POST or None, courts=clerk_courts) if clerk_courts.exists() else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied(_("Only the court's clerks may register cases."))
+        if form.is_valid():
+            try:
+                case = services.case_create(
+                    court=form.cleaned_data["court"], number=form.cleaned_data["number"],
+                    case_type=form.cleaned_data["case_type"], parties=form.cleaned_data["parties"], by=request.user,
+                )
+            except ValidationError as exc:
+                _show_errors(request, form, exc)
+            else:
+                messages.success(request, _("Case %(number)s registered.") % {"number": case.number})
+                return redirect("hearings:case", case_id=case.pk)
+    case_list = Case.objects.filter(court__in=courts).select_related("court").order_by("court__name", "-created_at")
+    return render(request, "hearings/cases.html", {"form": form, "cases": case_list[:200]})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_detail(request, case_id):
+    case = get_object_or_404(Case.objects.select_related("court"), pk=case_id)
+    if not policies.is_court_staff(request.user, case.court):
+        raise Http404(_("No such case."))
+    is_clerk = policies.is_court_clerk(request.user, case.court)
+    form = HearingForm(request.POST or None, court=case.court) if is_clerk else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied(_("Only the court's clerks may schedule hearings."))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                hearing = services.hearing_schedule(
+                    case=case, start=data["start"], duration=form.duration, courtroom=data["courtroom"],
+                    agenda=data["agenda"], by=request.user, is_public=data["is_public"],
+                    observer_capacity=data["observer_capacity"], allow_conflicts=data["allow_conflicts"],
+                    presiding_judge=services.Person(name=data["judge_name"], email=data["judge_email"]),
+                )
+            except ValidationError as exc:
+                _show_errors(request, form, exc)
+            else:
+                messages.success(request, _("Hearing scheduled; the invitations are on their way."))
+                return redirect("hearings:hearing", hearing_id=hearing.pk)
+    hearings = case.hearings.select_related("occurrence").order_by("occurrence__start")
+    return render(request, "hearings/case.html", {"case": case, "form": form, "hearings": hearings})
+
+
+@login_required
+def hearing_detail(request, hearing_id):
+    hearing = _visible_hearing(request, hearing_id)
+    return _hearing_page(request, hearing)
+
+
+def _hearing_page(request, hearing, *, participant_form=None, status_form=None):
+    court = hearing.case.court
+    may_manage = policies.may_manage(request.user, hearing)
+    is_moderator = policies.moderator_attendee(request.user, hearing) is not None
+    mine = policies.participant_of(request.user, hearing)
+    context = {
+        "hearing": hearing,
+        "court": court,
+        "participants": selectors.participants_of(hearing),
+        "log": hearing.status_log.all(),
+        "may_manage": may_manage,
+        "is_moderator": is_moderator,
+        "my_seat": mine,
+        "participant_form": participant_form or (ParticipantForm(hearing=hearing) if may_manage else None),
+        "status_form": status_form or (StatusForm(court=court) if is_moderator else None),
+        "next_statuses": [Status(s) for s in policies.HearingRoomPolicy.transitions.get(hearing.status, ())],
+        "observer_url": request.build_absolute_uri(reverse("hearings:observe", args=[hearing.observer_token]))
+        if may_manage and hearing.is_public else "",
+    }
+    return render(request, "hearings/hearing.html", context)
+
+
+@login_required
+@require_POST
+def hearing_status(request, hearing_id):
+    hearing = _visible_hearing(request, hearing_id)
+    form = StatusForm(request.POST, court=hearing.case.court)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            hearing = services.hearing_status_set(
+                hearing=hearing, status=data["status"], by=request.user, reason=data["reason"] or "",
+                next_at=data["next_at"],
+            )
+        except ValidationError as exc:
+            _show_errors(request, form, exc)
+        else:
+            messages.success(request, _("The hearing is now “%(status)s”.") % {"status": hearing.get_status_display()})
+            if request.POST.get("next") == "index":
+                return redirect("hearings:index")
+            return redirect("hearings:hearing", hearing_id=hearing.pk)
+    return _hearing_page(request, hearing, status_form=form)
+
+
+@login_required
+@require_POST
+def participant_add(request, hearing_id):
+    hearing = _visible_hearing(request, hearing_id)
+    if not policies.may_manage(request.user, hearing):
+        raise PermissionDenied(_("Only the court's clerks may add participants."))
+    form = ParticipantForm(request.POST, hearing=hearing)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.participant_add(
+                hearing=hearing, role=data["role"], by=request.user, allow_conflicts=data["allow_conflicts"],
+                person=services.Person(name=data["name"], email=data["email"] or ""),
+                represents=data["represents"], interprets_for=data["interprets_for"],
+            )
+        except ValidationError as exc:
+            _show_errors(request, form, exc)
+        else:
+            messages.success(request, _("%(name)s added.") % {"name": data["name"]})
+            return redirect("hearings:hearing", hearing_id=hearing.pk)
+    return _hearing_page(request, hearing, participant_form=form)
+
+
+@login_required
+def hearing_record(request, hearing_id):
+    hearing = _visible_hearing(request, hearing_id)
+    if not policies.is_court_staff(request.user, hearing.case.court):
+        raise PermissionDenied(_("Only court staff see a hearing's record."))
+    return render(request, "hearings/record.html", {**selectors.hearing_record(hearing=hearing),
+                                                    "court": hearing.case.court})
+
+
+@require_http_methods(["GET", "POST"])
+def observe(request, token):
+    hearing = Hearing.objects.select_related("case__court", "occurrence").filter(
+        observer_token_hash=token_hash(token), is_public=True,
+    ).first()
+    if hearing is None:
+        raise Http404(_("This observer link is not valid."))
+    form = ObserverForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            attendee = services.observer_join(hearing=hearing, name=form.cleaned_data["name"])
+        except ValidationError as exc:
+            _show_errors(request, form, exc)
+        else:
+            from rooms.sessions import remember_attendee
+
+            remember_attendee(request.session, attendee)
+            return redirect("rooms:room", occurrence_id=hearing.occurrence_id)
+    return render(request, "hearings/observe.html", {"hearing": hearing, "form": form, "court": hearing.case.court})
+
+
+def docket(request, court_slug):
+    court = get_object_or_404(Court, slug=court_slug)
+    state = selectors.docket_today(court=court)
+    status_labels = {s.value: str(s.label) for s in Status}
+    case_type_labels = {c.value: str(c.label) for c in CaseType}
+    for entry in state["hearings"]:
+        if not entry["closed"]:
+            entry["status"] = status_labels[entry["status"]]
+            entry["case_type"] = case_type_labels[entry["case_type"]]
+    return render(request, "hearings/docket.html", {
+        "court": court,
+        "docket": state,
+        "status_labels": status_labels,
+        "case_type_labels": case_type_labels,
+        "closed_label": _("closed hearing"),
+    })
+
+
+def docket_ics(request, court_slug):
+    court = get_object_or_404(Court, slug=court_slug)
+    body = ical.docket_calendar_bytes(court=court, hearings=selectors.docket_feed_hearings(court=court))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{court.slug}.ics"'
+    return response

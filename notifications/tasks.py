@@ -1,0 +1,15 @@
+"""django-q2 entry points (thin: the work is in ``delivery`` and ``services``)."""
+
+from notifications import delivery, services
+
+
+def deliver_messages(ids: list[int]) -> int:
+    """Queued on commit by the change that wrote the rows."""
+    return delivery.deliver(ids=ids)
+
+
+def tick() -> dict:
+    """Every minute (a django-q2 Schedule): queue due reminders, then send whatever is due
+    (retries whose backoff ran out, rows whose task was lost, rows of a worker that died)."""
+    reminders = services.reminders_enqueue()
+    return {"reminders": len(reminders), "delivered": delivery.deliver()}

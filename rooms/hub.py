@@ -1,0 +1,318 @@
+"""One per process: the room's local sockets, batched presence flushes, delivery and the sweeper.
+
+Per-member fan-out through the channel layer is the known bottleneck (DESIGN.md), so a room
+event is encoded once and reaches each process once: directly in the embedded default, or as
+one Redis pub/sub message per process when ``REDIS_URL`` is set (each process subscribes once
+per room it serves). The process then writes the frame straight to its own sockets, without a
+consumer handler (and its thread hop) per member.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import json
+import logging
+import time
+import uuid
+from typing import TYPE_CHECKING
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+
+from rooms.presence import DIFF_PREFIX, MemoryStore, RedisStore, channel_name
+
+if TYPE_CHECKING:
+    from rooms.consumers import RoomConsumer
+
+log = logging.getLogger(__name__)
+
+# A change waits at most this long for others to share its presence.diff; in big rooms the window
+# grows with the sockets served here, so that a join storm costs at most about half a core in
+# flushes (each one writes a frame to every socket, ~50 µs each on Daphne).
+BATCH_SECONDS = 0.015
+BATCH_SECONDS_PER_SOCKET = 0.0001
+SWEEP_SECONDS = 1.0
+
+
+def presence_ttl() -> float:
+    return float(settings.HADIR_PRESENCE_TTL_SECONDS)
+
+
+def away_grace() -> float:
+    return float(settings.HADIR_PRESENCE_AWAY_SECONDS)
+
+
+class LocalRoom:
+    def __init__(self, room_id: str, closes_at: float | None):
+        self.id = room_id
+        self.sockets: set[RoomConsumer] = set()
+        self.by_attendee: dict[str, set[RoomConsumer]] = {}
+        self.closes_at = closes_at
+
+    def add(self, socket: RoomConsumer) -> None:
+        self.sockets.add(socket)
+        self.by_attendee.setdefault(socket.attendee_id, set()).add(socket)
+
+    def discard(self, socket: RoomConsumer) -> None:
+        self.sockets.discard(socket)
+        mine = self.by_attendee.get(socket.attendee_id)
+        if mine is not None:
+            mine.discard(socket)
+            if not mine:
+                del self.by_attendee[socket.attendee_id]
+
+    def of(self, attendee_id: str) -> list[RoomConsumer]:
+        return list(self.by_attendee.get(attendee_id, ()))
+
+
+class Hub:
+    def __init__(self):
+        self.loop = asyncio.get_running_loop()
+        self.instance = uuid.uuid4().hex
+        self.store = RedisStore(settings.REDIS_URL) if settings.REDIS_URL else MemoryStore()
+        self.rooms: dict[str, LocalRoom] = {}
+        self._pending: dict[str, set[str]] = {}
+        self._last_flush: dict[str, float] = {}
+        self._pubsub = None
+        self._listener: asyncio.Task | None = None
+        self._last_db_refresh = 0.0
+        self._tasks: set[asyncio.Task] = set()
+        self._sweeper = self._spawn(self._sweep_forever())
+
+    # --- local sockets ---------------------------------------------------------------------
+
+    async def attach(self, consumer: RoomConsumer, *, closes_at: float | None) -> None:
+        room = self.rooms.get(consumer.room_id)
+        if room is None:
+            room = self.rooms[consumer.room_id] = LocalRoom(consumer.room_id, closes_at)
+            if self.store.shared:
+                await self._subscribe(consumer.room_id)
+        room.add(consumer)
+
+    async def detach(self, consumer: RoomConsumer) -> None:
+        room = self.rooms.get(consumer.room_id)
+        if room is None:
+            return
+        room.discard(consumer)
+        if not room.sockets:
+            del self.rooms[consumer.room_id]
+            self._last_flush.pop(consumer.room_id, None)
+            if self.store.shared and self._pubsub is not None:
+                await self._pubsub.unsubscribe(channel_name(consumer.room_id))
+
+    # --- presence flushes ------------------------------------------------------------------
+
+    def changed(self, room_id: str, *attendee_ids: str) -> None:
+        """Record changed attendees; one flush per room per batch window sends their diff."""
+        pending = self._pending.get(room_id)
+        if pending is not None:
+            pending.update(attendee_ids)
+            return
+        self._pending[room_id] = set(attendee_ids)
+        room = self.rooms.get(room_id)
+        window = max(BATCH_SECONDS, BATCH_SECONDS_PER_SOCKET * (len(room.sockets) if room else 0))
+        wait = self._last_flush.get(room_id, 0.0) + window - time.monotonic()
+        if wait > 0:
+            self.loop.call_later(wait, self._start_flush, room_id, context=contextvars.Context())
+        else:
+            self.loop.call_soon(self._start_flush, room_id, context=contextvars.Context())
+
+    def _spawn(self, coroutine) -> asyncio.Task:
+        # A fresh context: the caller's (a consumer's, or a sync thread's) would carry asgiref's
+        # thread-executor markers into the hub's tasks and make database_sync_to_async refuse.
+        task = self.loop.create_task(coroutine, context=contextvars.Context())
+        self._tasks.add(task)  # a reference, so that a running task is not collected
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    def _start_flush(self, room_id: str) -> None:
+        self._spawn(self._flush(room_id))
+
+    async def _flush(self, room_id: str) -> None:
+        attendee_ids = self._pending.pop(room_id, set())
+        self._last_flush[room_id] = time.monotonic()
+        if not attendee_ids:
+            return
+        try:
+            message = await self.store.flush(room=room_id, aids=attendee_ids)
+        except Exception:
+            log.exception("presence flush failed for room %s", room_id)
+            return
+        if message:
+            await self.dispatch(room_id, message)
+
+    # --- publishing and delivery -----------------------------------------------------------
+
+    async def publish(self, room_id: str, message: str) -> None:
+        if self.store.shared:
+            await self.store.publish(room_id, message)
+        else:
+            await self.dispatch(room_id, message)
+
+    def publish_threadsafe(self, room_id: str, message: str) -> None:
+        if self.store.shared:
+            self.store.publish_sync(room_id, message)
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is self.loop:
+            self._spawn(self._dispatch_logged(room_id, message))
+        elif not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(self._spawn, self._dispatch_logged(room_id, message))
+
+    async def _dispatch_logged(self, room_id: str, message: str) -> None:
+        try:
+            await self.dispatch(room_id, message)
+        except Exception:
+            log.exception("room delivery failed")
+
+    async def dispatch(self, room_id: str, message: str) -> None:
+        room = self.rooms.get(room_id)
+        if room is None or not room.sockets:
+            return
+        if message.startswith(DIFF_PREFIX):
+            _, seq_all, seq_public, frame_all, frame_public = message.split("\n", 4)
+            seq_all, seq_public = int(seq_all), int(seq_public)
+            for socket in list(room.sockets):
+                if socket.view == "all" and seq_all:
+                    await socket.deliver_diff(seq_all, frame_all)
+                elif socket.view == "public" and seq_public:
+                    await socket.deliver_diff(seq_public, frame_public)
+            return
+        envelope = json.loads(message)
+        kind, frame = envelope["k"], envelope.get("f")
+        if kind == "all":
+            for socket in list(room.sockets):
+                await socket.push_live(frame)
+            if envelope.get("close"):
+                for socket in list(room.sockets):
+                    await socket.close(code=envelope["close"])
+        elif kind == "admitted":
+            for socket in list(room.sockets):
+                if socket.view:
+                    await socket.push_live(frame)
+        elif kind == "to":
+            for socket in room.of(envelope["a"]):
+                if socket.view:
+                    await socket.push_live(frame)
+        elif kind == "admit":
+            for socket in room.of(envelope["a"]):
+                await socket.admitted_now()
+        elif kind == "close":
+            for socket in room.of(envelope["a"]) if envelope.get("a") else list(room.sockets):
+                await socket.close(code=envelope["c"])
+        elif kind == "deny":
+            for socket in room.of(envelope["a"]):
+                await socket.push(frame)
+                await socket.close(code=4403)
+
+    # --- the sweeper -----------------------------------------------------------------------
+
+    async def _sweep_forever(self) -> None:
+        while True:
+            try:
+                await self.sweep()
+            except Exception:
+                log.exception("room sweeper failed; retrying")
+            await asyncio.sleep(SWEEP_SECONDS)
+
+    async def sweep(self) -> None:
+        now = time.time()
+        changed = await self.store.sweep(instance=self.instance, now=now, ttl=presence_ttl(), grace=away_grace())
+        for room_id, attendee_ids in changed.items():
+            self.changed(room_id, *attendee_ids)
+        for room in list(self.rooms.values()):
+            if room.closes_at is not None and now >= room.closes_at:
+                for socket in list(room.sockets):
+                    await socket.close(code=4410)
+        if now - self._last_db_refresh >= presence_ttl() / 3:
+            self._last_db_refresh = now
+            from rooms import services
+
+            await database_sync_to_async(services.attendance_sweep)(instance=self.instance, ttl=presence_ttl())
+
+    # --- Redis pub/sub ---------------------------------------------------------------------
+
+    async def _subscribe(self, room_id: str) -> None:
+        if self._pubsub is None:
+            self._pubsub = self.store.redis.pubsub(ignore_subscribe_messages=True)
+        await self._pubsub.subscribe(channel_name(room_id))
+        if self._listener is None or self._listener.done():
+            self._listener = self._spawn(self._listen())
+
+    async def _listen(self) -> None:
+        prefix_length = len(channel_name(""))
+        while True:
+            try:
+                if not self._pubsub.subscribed:
+                    await asyncio.sleep(0.05)
+                    continue
+                message = await self._pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("room pub/sub failed; retrying")
+                await asyncio.sleep(0.5)
+                continue
+            if message is None or message.get("type") != "message":
+                continue
+            channel = message["channel"].decode()
+            data = message["data"].decode()
+            await self._dispatch_logged(channel[prefix_length:], data)
+
+    async def close(self) -> None:
+        """Stop the background work and let go of Redis (tests start a hub per event loop)."""
+        for task in (self._sweeper, self._listener):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+        if self._pubsub is not None:
+            await self._pubsub.aclose()
+        if self.store.shared:
+            await self.store.redis.aclose()
+
+
+_hub: Hub | None = None
+_sync_store = None
+
+
+def get_hub() -> Hub:
+    """The process's hub, started lazily by the first consumer (a new one per event loop, as in tests)."""
+    global _hub
+    loop = asyncio.get_running_loop()
+    if _hub is None or _hub.loop is not loop:
+        _hub = Hub()
+    return _hub
+
+
+def current_hub() -> Hub | None:
+    if _hub is not None and not _hub.loop.is_closed():
+        return _hub
+    return None
+
+
+def store_for_sync():
+    """The presence store, for sync code (selectors, services) running outside the event loop."""
+    global _sync_store
+    hub = current_hub()
+    if hub is not None:
+        return hub.store
+    if settings.REDIS_URL:
+        if _sync_store is None:
+            _sync_store = RedisStore(settings.REDIS_URL)
+        return _sync_store
+    return MemoryStore()
+
+
+def publish_from_sync(room_id: str, message: str) -> None:
+    """Tell every process serving the room, from sync code (a service's on_commit)."""
+    hub = current_hub()
+    if hub is not None:
+        hub.publish_threadsafe(room_id, message)
+    elif settings.REDIS_URL:
+        store_for_sync().publish_sync(room_id, message)

@@ -1,0 +1,41 @@
+"""Scheduling changes that end someone's place in a live room: close their sockets at once."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from rooms.hub import publish_from_sync
+
+
+def _close(occurrence_ids, *, code: int, attendee_id: str | None = None) -> None:
+    envelope = {"k": "close", "c": code}
+    if attendee_id:
+        envelope["a"] = attendee_id
+    message = json.dumps(envelope)
+    ids = [str(pk) for pk in occurrence_ids]
+    transaction.on_commit(lambda: [publish_from_sync(pk, message) for pk in ids])
+
+
+def _open_sittings(event):
+    now = timezone.now()
+    return event.occurrences.filter(
+        start__lte=now + timedelta(minutes=settings.HADIR_ROOM_OPENS_BEFORE_MINUTES),
+        end__gte=now - timedelta(minutes=settings.HADIR_ROOM_CLOSES_AFTER_MINUTES),
+    ).values_list("pk", flat=True)
+
+
+def occurrence_cancelled(sender, *, occurrence, **kwargs) -> None:
+    _close([occurrence.pk], code=4410)
+
+
+def event_cancelled(sender, *, event, **kwargs) -> None:
+    _close(_open_sittings(event), code=4410)
+
+
+def attendee_removed(sender, *, attendee, **kwargs) -> None:
+    _close(_open_sittings(attendee.event), code=4403, attendee_id=str(attendee.pk))

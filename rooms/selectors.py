@@ -1,0 +1,265 @@
+"""Reads about rooms: which sitting a link opens, who may enter, who is here, who attended."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from rooms.models import Admission, AttendanceInterval, ChatMessage, RoomState
+from rooms.policies import RoomPolicy, policy_for
+from rooms.presence import participant_info
+from rooms.sessions import attendee_for, remembered_ids
+from scheduling.models import Attendee, Occurrence
+
+CHAT_HISTORY = 50
+
+
+def room_window(occurrence: Occurrence) -> tuple[datetime, datetime]:
+    """When the room opens (before the start) and when its sockets close (after the end)."""
+    return (
+        occurrence.start - timedelta(minutes=settings.HADIR_ROOM_OPENS_BEFORE_MINUTES),
+        occurrence.end + timedelta(minutes=settings.HADIR_ROOM_CLOSES_AFTER_MINUTES),
+    )
+
+
+def occurrence_for_link(*, attendee: Attendee, now: datetime) -> Occurrence | None:
+    """The sitting a join link opens: the one in progress, else the next, else the last (or None)."""
+    sittings = Occurrence.objects.select_related("event").filter(event_id=attendee.event_id)
+    live = sittings.exclude(status=Occurrence.Status.CANCELLED).exclude(event__status="cancelled")
+    current = live.filter(start__lte=now, end__gt=now).order_by("start").first()
+    if current is None:
+        current = live.filter(start__gt=now).order_by("start").first()
+    return current or sittings.filter(start__lte=now).order_by("-start").first()
+
+
+@dataclass
+class RoomStatus:
+    status: str
+    reason: str = ""
+    next_at: datetime | None = None
+
+    def frame(self) -> dict:
+        return {
+            "type": "room.status", "status": self.status, "reason": self.reason,
+            "next_at": self.next_at.isoformat() if self.next_at else None,
+        }
+
+
+def room_status(occurrence: Occurrence, policy: RoomPolicy | None = None) -> RoomStatus:
+    policy = policy or policy_for(occurrence.event)
+    state = RoomState.objects.filter(occurrence=occurrence).first()
+    if state is None:
+        return RoomStatus(policy.initial_status)
+    return RoomStatus(state.status, state.reason, state.next_at)
+
+
+def room_is_over(occurrence: Occurrence, status: str, policy: RoomPolicy, now: datetime) -> bool:
+    return occurrence.is_cancelled or status in policy.final_statuses or now >= room_window(occurrence)[1]
+
+
+def participant_of(attendee: Attendee, policy: RoomPolicy) -> str:
+    return participant_info(
+        attendee_id=str(attendee.pk), name=attendee.name, role=attendee.role,
+        role_label=str(policy.role_label(attendee)), moderator=bool(policy.is_moderator(attendee)),
+    )
+
+
+@dataclass
+class Entry:
+    """Who a socket is and what it may do, decided once at connect; ``close`` set when refused."""
+
+    close: int = 0
+    occurrence: Occurrence | None = None
+    attendee: Attendee | None = None
+    policy: RoomPolicy | None = None
+    status: RoomStatus | None = None
+    moderator: bool = False
+    admitted: bool = False
+    denied_reason: str | None = None
+    info: str = ""
+    may: dict[str, bool] = field(default_factory=dict)
+    closes_at: datetime | None = None
+
+
+def room_entry(*, scope: dict, occurrence_id: str, now: datetime) -> Entry:
+    try:
+        key = uuid.UUID(str(occurrence_id))
+    except ValueError:
+        return Entry(close=4404)
+    occurrence = Occurrence.objects.select_related("event").filter(pk=key).first()
+    if occurrence is None:
+        return Entry(close=4404)
+    user = scope.get("user")
+    attendee = attendee_for(scope, user, occurrence)
+    if attendee is None:
+        signed_in = (user is not None and user.is_authenticated) or bool(remembered_ids(scope))
+        return Entry(close=4403 if signed_in else 4401)
+    policy = policy_for(occurrence.event)
+    if not policy.may_enter(attendee):
+        return Entry(close=4403)
+    status = room_status(occurrence, policy)
+    opens_at, closes_at = room_window(occurrence)
+    if room_is_over(occurrence, status.status, policy, now):
+        return Entry(close=4410)
+    if now < opens_at:
+        return Entry(close=4403)
+    moderator = bool(policy.is_moderator(attendee))
+    decision = Admission.objects.filter(occurrence=occurrence, attendee=attendee).first()
+    denied_reason = None
+    if moderator:
+        admitted = True
+    elif decision is not None:
+        admitted = decision.decision == Admission.Decision.ADMITTED
+        denied_reason = decision.reason if not admitted else None
+    else:
+        admitted = bool(policy.enters_directly(attendee, status=status.status))
+    return Entry(
+        occurrence=occurrence, attendee=attendee, policy=policy, status=status, moderator=moderator,
+        admitted=admitted, denied_reason=denied_reason, info=participant_of(attendee, policy),
+        may={action: bool(policy.may_send(attendee, action)) for action in ("chat", "hand", "signal")},
+        closes_at=closes_at,
+    )
+
+
+def room_hello(entry: Entry, *, connections: int) -> dict:
+    occurrence, policy = entry.occurrence, entry.policy
+    return {
+        "type": "hello",
+        "you": json.loads(
+            entry.info + f',"status":"{"present" if entry.admitted else "waiting"}",'
+            f'"connections":{connections},"hand_raised":false,"media":false,"camera":false,"microphone":false}}'
+        ),
+        "room": {
+            "id": str(occurrence.pk), "title": occurrence.event.title, "kind": occurrence.event.kind,
+            "status": entry.status.status, "reason": entry.status.reason,
+            "next_at": entry.status.next_at.isoformat() if entry.status.next_at else None,
+            "starts_at": occurrence.start.isoformat(), "ends_at": occurrence.end.isoformat(),
+            "timezone": occurrence.event.timezone,
+            "statuses": {key: str(label) for key, label in policy.statuses.items()},
+            "transitions": {key: list(value) for key, value in policy.transitions.items()},
+            "heartbeat_seconds": settings.HADIR_HEARTBEAT_SECONDS,
+        },
+    }
+
+
+def chat_frame(message: ChatMessage, info: str) -> str:
+    sender = json.loads(info + ',"status":"present","connections":1,"hand_raised":false}')
+    return json.dumps(
+        {"type": "chat.message", "id": message.pk, "from": sender, "text": message.text,
+         "at": message.sent_at.isoformat()},
+        ensure_ascii=False, separators=(",", ":"),
+    )
+
+
+def chat_history(*, occurrence: Occurrence, limit: int = CHAT_HISTORY) -> list[str]:
+    """The last ``limit`` chat lines, oldest first, as ready frames."""
+    policy = policy_for(occurrence.event)
+    recent = list(
+        ChatMessage.objects.select_related("attendee__event")
+        .filter(occurrence=occurrence)
+        .order_by("-sent_at", "-id")[:limit]
+    )
+    return [chat_frame(message, participant_of(message.attendee, policy)) for message in reversed(recent)]
+
+
+def room_presence(occurrence: Occurrence) -> list[dict]:
+    """Everyone listed in the room now (waiting people too), as participants of PROTOCOL.md."""
+    from rooms.hub import store_for_sync
+
+    snapshot = store_for_sync().snapshot_sync(room=str(occurrence.pk))
+    return sorted((json.loads(entry) for entry, _ in snapshot.entries), key=lambda p: (p["name"], p["id"]))
+
+
+def present_attendees(occurrence: Occurrence) -> list[Attendee]:
+    """Admitted attendees with a live connection (what a policy's ``check_transition`` sees)."""
+    ids = [p["id"] for p in room_presence(occurrence) if p["status"] == "present"]
+    return list(Attendee.objects.filter(pk__in=ids))
+
+
+@dataclass
+class Attendance:
+    attendee: Attendee
+    first_join: datetime
+    last_leave: datetime | None  # None while still connected
+    minutes: float
+    intervals: list[tuple[datetime, datetime | None]]
+
+
+def attendance_for(occurrence: Occurrence, *, now: datetime | None = None) -> list[Attendance]:
+    """Per attendee: first join, last leave and minutes present, overlapping connections merged."""
+    now = now or timezone.now()
+    rows = AttendanceInterval.objects.filter(occurrence=occurrence).select_related("attendee").order_by(
+        "attendee_id", "joined_at"
+    )
+    per_attendee: dict = {}
+    for row in rows:
+        per_attendee.setdefault(row.attendee_id, (row.attendee, []))[1].append((row.joined_at, row.left_at))
+    result = []
+    for attendee, intervals in per_attendee.values():
+        merged: list[list[datetime]] = []
+        for joined, left in intervals:
+            end = left or now
+            if merged and joined <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([joined, end])
+        seconds = sum((end - start).total_seconds() for start, end in merged)
+        still_here = any(left is None for _, left in intervals)
+        result.append(Attendance(
+            attendee=attendee, first_join=intervals[0][0],
+            last_leave=None if still_here else max(left for _, left in intervals),
+            minutes=round(seconds / 60, 1), intervals=intervals,
+        ))
+    return sorted(result, key=lambda a: (a.attendee.name, str(a.attendee.pk)))
+
+
+def stale_intervals(*, instance: str, before: datetime):
+    return AttendanceInterval.objects.filter(Q(left_at__isnull=True) & Q(last_seen_at__lt=before)).exclude(
+        instance=instance
+    )
+
+
+def media_setup(*, occurrence: Occurrence, attendee: Attendee, policy: RoomPolicy | None = None) -> dict:
+    """What the room page's media script needs: built-in ("mesh") or an external link ("link"),
+    the ICE servers, and what this attendee may send."""
+    policy = policy or policy_for(occurrence.event)
+    active = occurrence.event.attendees.filter(removed_at__isnull=True, join_token_revoked_at__isnull=True)
+    senders = [a for a in active.select_related("event") if policy.may_send(a, "signal")]
+    mode = "mesh" if policy.built_in_media(occurrence, size=len(senders)) else "link"
+    return {
+        "mode": mode,
+        # Only for people let in: the external room has no lobby of its own.
+        "link": video_link(occurrence) if mode == "link" and _admitted(occurrence, attendee, policy) else "",
+        "ice_servers": settings.HADIR_ICE_SERVERS if mode == "mesh" else [],
+        "may_send": bool(policy.may_send(attendee, "signal")),
+        "audio_only": bool(policy.audio_only(attendee)),
+        "max_participants": settings.HADIR_MESH_MAX_PARTICIPANTS,
+    }
+
+
+def video_link(occurrence: Occurrence) -> str:
+    """The session's room on the external video service: ``HADIR_VIDEO_URL_TEMPLATE`` with
+    ``{room}`` (a name that cannot be guessed from the occurrence id) and ``{occurrence}``, or Jitsi Meet."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), str(occurrence.pk).encode(), hashlib.sha256).hexdigest()
+    name = f"hadir-{digest[:20]}"
+    template = settings.HADIR_VIDEO_URL_TEMPLATE or "https://meet.jit.si/{room}"
+    return template.replace("{room}", name).replace("{occurrence}", str(occurrence.pk))
+
+
+def _admitted(occurrence: Occurrence, attendee: Attendee, policy: RoomPolicy) -> bool:
+    if not policy.may_enter(attendee):
+        return False
+    if policy.is_moderator(attendee):
+        return True
+    decision = Admission.objects.filter(occurrence=occurrence, attendee=attendee).first()
+    if decision is not None:
+        return decision.decision == Admission.Decision.ADMITTED
+    return bool(policy.enters_directly(attendee, status=room_status(occurrence, policy).status))

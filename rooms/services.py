@@ -1,0 +1,171 @@
+"""Every write about rooms. Each owns its transaction and tells the room's sockets on commit."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rooms import selectors
+from rooms.errors import Forbidden, Invalid
+from rooms.hub import publish_from_sync
+from rooms.models import Admission, AttendanceInterval, AuditEntry, ChatMessage, RoomState
+from rooms.policies import TransitionRefused, policy_for
+from scheduling.models import Attendee, Occurrence
+
+CHAT_MAX_LENGTH = 2000
+
+
+def _encode(value: dict) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _tell(occurrence: Occurrence, envelope: dict) -> None:
+    message = _encode(envelope)
+    transaction.on_commit(lambda: publish_from_sync(str(occurrence.pk), message))
+
+
+def _require_moderator(occurrence: Occurrence, by: Attendee | None) -> None:
+    if by is None:
+        return
+    if by.event_id != occurrence.event_id or not policy_for(occurrence.event).is_moderator(by):
+        raise Forbidden(_("Only the room's moderators may do this."))
+
+
+def room_status_set(
+    *, occurrence: Occurrence, status: str, by: Attendee | None, reason: str = "", next_at: datetime | None = None
+) -> selectors.RoomStatus:
+    """Change the session's status: the policy decides, the audit log records, every socket hears.
+
+    ``by`` is the moderator's attendee, or None for the system (a scheduled job).
+    """
+    policy = policy_for(occurrence.event)
+    _require_moderator(occurrence, by)
+    if status not in policy.statuses:
+        raise Invalid(_("Unknown status “%(status)s”.") % {"status": status})
+    present = selectors.present_attendees(occurrence)
+    with transaction.atomic():
+        state, _created = RoomState.objects.select_for_update().get_or_create(
+            occurrence=occurrence, defaults={"status": policy.initial_status}
+        )
+        current = state.status
+        if status not in policy.transitions.get(current, ()):
+            raise Invalid(
+                _("The session cannot go from “%(current)s” to “%(target)s”.")
+                % {"current": policy.statuses.get(current, current), "target": policy.statuses[status]}
+            )
+        try:
+            policy.check_transition(
+                occurrence=occurrence, current=current, target=status, by=by, reason=reason,
+                next_at=next_at, present=present,
+            )
+        except TransitionRefused as exc:
+            raise Invalid(exc.message) from exc
+        state.status, state.reason, state.next_at = status, reason, next_at
+        state.save()
+        AuditEntry.objects.create(
+            occurrence=occurrence, action=AuditEntry.Action.STATUS, by=by, reason=reason,
+            detail={"from": current, "to": status, "next_at": next_at.isoformat() if next_at else None},
+        )
+        policy.on_status_changed(
+            occurrence=occurrence, previous=current, status=status, by=by, reason=reason, next_at=next_at
+        )
+        result = selectors.RoomStatus(status, reason, next_at)
+        envelope = {"k": "all", "f": _encode(result.frame())}
+        if status in policy.final_statuses:
+            envelope["close"] = 4410
+        _tell(occurrence, envelope)
+    return result
+
+
+def _check_lobby(occurrence: Occurrence, attendee: Attendee, by: Attendee | None) -> None:
+    _require_moderator(occurrence, by)
+    if attendee.event_id != occurrence.event_id or not attendee.is_active:
+        raise Invalid(_("This person is not invited to this session."))
+    policy = policy_for(occurrence.event)
+    status = selectors.room_status(occurrence, policy).status
+    if selectors.room_is_over(occurrence, status, policy, timezone.now()):
+        raise Invalid(_("The session is over; nobody can be admitted."))
+
+
+def lobby_admit(*, occurrence: Occurrence, attendee: Attendee, by: Attendee | None, reason: str = "") -> list[Attendee]:
+    """Let a waiting attendee in (with those the policy admits with them). Admitting twice is harmless."""
+    _check_lobby(occurrence, attendee, by)
+    group = [attendee, *policy_for(occurrence.event).admitted_with(attendee)]
+    with transaction.atomic():
+        for person in group:
+            admission, created = Admission.objects.select_for_update().get_or_create(
+                occurrence=occurrence, attendee=person,
+                defaults={"decision": Admission.Decision.ADMITTED, "by": by, "reason": reason},
+            )
+            if not created and admission.decision != Admission.Decision.ADMITTED:
+                admission.decision, admission.by, admission.reason = Admission.Decision.ADMITTED, by, reason
+                admission.save()
+                created = True
+            if created:
+                AuditEntry.objects.create(
+                    occurrence=occurrence, action=AuditEntry.Action.ADMIT, by=by, subject=person, reason=reason,
+                    detail={"with": str(attendee.pk)} if person != attendee else {},
+                )
+            _tell(occurrence, {"k": "admit", "a": str(person.pk)})
+    return group
+
+
+def lobby_deny(*, occurrence: Occurrence, attendee: Attendee, by: Attendee | None, reason: str = "") -> None:
+    """Refuse a waiting attendee, or remove an admitted one; their sockets close with 4403."""
+    _check_lobby(occurrence, attendee, by)
+    if policy_for(occurrence.event).is_moderator(attendee):
+        raise Invalid(_("A moderator cannot be sent out of the room."))
+    with transaction.atomic():
+        admission = Admission.objects.select_for_update().filter(occurrence=occurrence, attendee=attendee).first()
+        was_admitted = admission is not None and admission.decision == Admission.Decision.ADMITTED
+        if admission is None:
+            admission = Admission(occurrence=occurrence, attendee=attendee)
+        elif admission.decision == Admission.Decision.DENIED and admission.reason == reason:
+            return
+        admission.decision, admission.by, admission.reason = Admission.Decision.DENIED, by, reason
+        admission.save()
+        AuditEntry.objects.create(
+            occurrence=occurrence, action=AuditEntry.Action.REMOVE if was_admitted else AuditEntry.Action.DENY,
+            by=by, subject=attendee, reason=reason,
+        )
+        frame = _encode({"type": "lobby.denied", "reason": reason})
+        _tell(occurrence, {"k": "deny", "a": str(attendee.pk), "f": frame})
+
+
+def chat_send(*, occurrence: Occurrence, attendee: Attendee, text: str) -> ChatMessage:
+    if not isinstance(text, str) or not text.strip():
+        raise Invalid(_("A chat message needs some text."))
+    if len(text) > CHAT_MAX_LENGTH:
+        raise Invalid(_("A chat message has at most %(count)d characters.") % {"count": CHAT_MAX_LENGTH})
+    policy = policy_for(occurrence.event)
+    with transaction.atomic():
+        message = ChatMessage.objects.create(occurrence=occurrence, attendee=attendee, text=text)
+        frame = selectors.chat_frame(message, selectors.participant_of(attendee, policy))
+        _tell(occurrence, {"k": "admitted", "f": frame})
+    return message
+
+
+def attendance_open(*, occurrence_id: str, attendee_id: str, instance: str) -> AttendanceInterval:
+    now = timezone.now()
+    return AttendanceInterval.objects.create(
+        occurrence_id=occurrence_id, attendee_id=attendee_id, instance=instance, joined_at=now, last_seen_at=now
+    )
+
+
+def attendance_close(*, interval_id) -> None:
+    now = timezone.now()
+    AttendanceInterval.objects.filter(pk=interval_id, left_at__isnull=True).update(left_at=now, last_seen_at=now)
+
+
+def attendance_sweep(*, instance: str, ttl: float) -> int:
+    """Refresh this process's open intervals; close those of dead processes at their last sign of life."""
+    now = timezone.now()
+    AttendanceInterval.objects.filter(instance=instance, left_at__isnull=True).update(last_seen_at=now)
+    return selectors.stale_intervals(instance=instance, before=now - timedelta(seconds=ttl)).update(
+        left_at=F("last_seen_at")
+    )

@@ -1,0 +1,43 @@
+"""The browser session a join link establishes, and who it makes someone in a room.
+
+A join link proves one attendee; the session remembers every attendee it proved (one person may
+hold links to several events), so the WebSocket and the room page know who is there without an
+account. A logged-in user is also the attendee their account is invited as.
+"""
+
+from __future__ import annotations
+
+from scheduling.models import Attendee, Occurrence
+
+SESSION_KEY = "hadir_attendees"
+MAX_REMEMBERED = 50
+
+
+def remember_attendee(session, attendee: Attendee) -> None:
+    ids = [value for value in session.get(SESSION_KEY, []) if value != str(attendee.pk)]
+    ids.append(str(attendee.pk))
+    session[SESSION_KEY] = ids[-MAX_REMEMBERED:]
+
+
+def remembered_ids(session_or_scope) -> list[str]:
+    session = session_or_scope.get("session") if isinstance(session_or_scope, dict) else session_or_scope
+    if session is None:
+        return []
+    return list(session.get(SESSION_KEY, []))
+
+
+def attendee_for(session_or_scope, user, occurrence: Occurrence) -> Attendee | None:
+    """The active attendee of the occurrence's event that this session or user is, else None."""
+    active = Attendee.objects.select_related("event").filter(
+        event_id=occurrence.event_id, removed_at__isnull=True, join_token_revoked_at__isnull=True
+    )
+    ids = remembered_ids(session_or_scope)
+    if ids:
+        # The latest link followed wins when a session holds two seats in one event.
+        found = {str(a.pk): a for a in active.filter(pk__in=ids)}
+        for attendee_id in reversed(ids):
+            if attendee_id in found:
+                return found[attendee_id]
+    if user is not None and user.is_authenticated:
+        return active.filter(user=user).first()
+    return None

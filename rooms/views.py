@@ -1,0 +1,130 @@
+"""The join link and the room page. Thin: look up, decide which page, render."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rooms import selectors
+from rooms.policies import policy_for
+from rooms.sessions import attendee_for, remember_attendee
+from scheduling import tokens
+from scheduling.models import Attendee, Occurrence
+
+
+def _notice(request, *, title: str, message: str, status: int, occurrence: Occurrence | None = None):
+    return render(
+        request, "rooms/notice.html", {"title": title, "message": message, "occurrence": occurrence}, status=status
+    )
+
+
+def join(request, token: str):
+    attendee = (
+        Attendee.objects.select_related("event").filter(join_token_hash=tokens.token_hash(token)).first()
+        if len(token) <= 128 else None
+    )
+    if attendee is None:
+        return _notice(
+            request, status=404, title=_("Unknown link"),
+            message=_(
+                "This join link is not valid. Check that you copied all of it, or ask the organiser for a new one."
+            ),
+        )
+    if not attendee.is_active:
+        return _notice(
+            request, status=410, title=_("Link no longer valid"),
+            message=_("This join link was withdrawn. Ask the organiser for a new one."),
+        )
+    occurrence = selectors.occurrence_for_link(attendee=attendee, now=timezone.now())
+    if occurrence is None:
+        return _notice(
+            request, status=410, title=_("No sessions"), message=_("This event has no sessions to join."),
+        )
+    remember_attendee(request.session, attendee)
+    response = redirect("rooms:room", occurrence_id=occurrence.pk)
+    if attendee.language in dict(settings.LANGUAGES) and not request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME):
+        # The invitee's language (from the invite) for the room, until they pick another one.
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, attendee.language, samesite="Lax")
+    return response
+
+
+def room(request, occurrence_id):
+    occurrence = Occurrence.objects.select_related("event").filter(pk=occurrence_id).first()
+    if occurrence is None:
+        return _notice(request, status=404, title=_("No such session"), message=_("This session does not exist."))
+    attendee = attendee_for(request.session, request.user, occurrence)
+    if attendee is None:
+        return _notice(
+            request, status=403, title=_("Not invited"),
+            message=_("Open this session with the personal link from your invitation."),
+        )
+    policy = policy_for(occurrence.event)
+    status = selectors.room_status(occurrence, policy)
+    now = timezone.now()
+    if occurrence.is_cancelled:
+        return _notice(
+            request, status=410, occurrence=occurrence, title=_("Session cancelled"),
+            message=_("This session was cancelled."),
+        )
+    if selectors.room_is_over(occurrence, status.status, policy, now):
+        return _notice(
+            request, status=410, occurrence=occurrence, title=_("This session has ended"),
+            message=_("This session has ended. Thank you for taking part."),
+        )
+    opens_at, _closes_at = selectors.room_window(occurrence)
+    context = {"occurrence": occurrence, "event": occurrence.event, "attendee": attendee, "opens_at": opens_at}
+    if now < opens_at:
+        context["seconds_left"] = int((opens_at - now).total_seconds()) + 1
+        context["opens_before_minutes"] = settings.HADIR_ROOM_OPENS_BEFORE_MINUTES
+        return render(request, "rooms/countdown.html", context)
+    context["strings"] = _strings()
+    context["media"] = selectors.media_setup(occurrence=occurrence, attendee=attendee, policy=policy)
+    context["media_strings"] = _media_strings()
+    return render(request, "rooms/room.html", context)
+
+
+def _strings() -> dict:
+    """What room.js shows, translated in the page's language (no JS catalogue)."""
+    return {
+        "present": _("present"), "waiting": _("waiting"), "away": _("away"),
+        "moderator": _("moderator"), "you": _("you"), "hand": _("hand raised"),
+        "admit": _("Admit"), "deny": _("Deny"), "deny_reason": _("Reason for refusing (optional):"),
+        "connecting": _("Connecting…"), "connected": _("Connected"),
+        "reconnecting": _("Connection lost; reconnecting in %(seconds)s s…"),
+        "waiting_title": _("Please wait"), "waiting_text": _("A moderator will let you in shortly."),
+        "denied": _("You were not admitted to this session."),
+        "closed": _("This room is closed."), "ended": _("This session has ended."),
+        "not_allowed": _("You are not allowed in this room."), "too_many": _("Too many connections or messages."),
+        "raise_hand": _("Raise hand"), "lower_hand": _("Lower hand"),
+        "set_status": _("Change status"), "reason": _("Reason (optional):"), "nobody_waiting": _("Nobody is waiting."),
+        "connections": _("%(count)s connections"),
+        "camera_on": _("camera on"), "camera_off": _("camera off"),
+        "microphone_on": _("microphone on"), "microphone_off": _("microphone off"), "ask_mute": _("Ask to mute"),
+    }
+
+
+def _media_strings() -> dict:
+    """What media.js shows, translated in the page's language."""
+    return {
+        "you": _("You"), "camera_on": _("Turn camera on"), "camera_off": _("Turn camera off"),
+        "mic_on": _("Turn microphone on"), "mic_off": _("Turn microphone off"),
+        "join": _("Join with audio and video"), "leave": _("Leave audio and video"),
+        "connecting": _("Connecting…"), "cannot_connect": _("Cannot connect to this participant."),
+        "reconnecting": _("Connection interrupted; reconnecting…"),
+        "no_camera": _("No camera was found. You can take part with your microphone."),
+        "no_microphone": _("No microphone was found. Others will not hear you."),
+        "no_devices": _("No camera or microphone was found. You can still see and hear the others."),
+        "denied": _("Access to the camera and microphone was refused. Allow it in the browser's site settings "
+                    "and reload the page."),
+        "in_use": _("The camera or microphone is in use by another program."),
+        "unsupported": _("This browser cannot take part in audio and video. Use a recent Chrome, Firefox, "
+                         "Edge or Safari."),
+        "insecure": _("Audio and video need a secure (https) connection."),
+        "audio_only": _("Your role takes part with audio only."),
+        "listen_only": _("Your role does not take part in audio and video."),
+        "camera_muted": _("camera off"), "mic_muted": _("microphone off"),
+        "mute_request": _("A moderator asked you to turn your microphone off; it is now off."),
+        "none": _("None"), "device": _("Device %(number)s"),
+    }

@@ -1,0 +1,249 @@
+"""iCalendar (RFC 5545) invites and feeds, built with ``icalendar`` only (never by hand).
+
+A series is one master VEVENT (DTSTART in the event's zone, RRULE, EXDATE for cancelled
+sittings, RDATE for past sittings kept after a retime) plus one VEVENT per override, sharing the
+UID and carrying the RECURRENCE-ID of the sitting's original start. iTIP (RFC 5546): one
+recipient per invite, METHOD REQUEST or CANCEL; the subscription feed is METHOD PUBLISH.
+"""
+
+import contextlib
+import functools
+import zoneinfo
+from datetime import UTC, datetime, timedelta
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.db.models import Prefetch, Q
+from django.utils import timezone as dj_timezone
+from django.utils import translation
+from django.utils.translation import gettext as _
+from icalendar import Alarm, Calendar, Timezone, vCalAddress, vDuration, vRecur
+from icalendar import Event as VEvent
+
+from scheduling import recurrence, selectors
+from scheduling.models import Attendee, CalendarFeed, Event, Occurrence
+
+PRODID = "-//Hadir//Hadir 1.0//EN"
+FEED_REFRESH = timedelta(hours=1)
+
+
+def absolute_url(path: str) -> str:
+    return settings.HADIR_BASE_URL.rstrip("/") + path
+
+
+def _calendar(method: str) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", method)
+    return calendar
+
+
+def _organizer_address(event: Event) -> vCalAddress:
+    organizer = event.organizer
+    email = organizer.email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    address = vCalAddress(f"mailto:{email}")
+    address.params["CN"] = organizer.get_full_name() or organizer.get_username()
+    return address
+
+
+def _is_organizer(event: Event, attendee: Attendee) -> bool:
+    organizer = event.organizer
+    if attendee.user_id is not None:
+        return attendee.user_id == organizer.pk
+    return bool(attendee.email) and attendee.email.lower() == (organizer.email or "").lower()
+
+
+def _attendee_address(attendee: Attendee) -> vCalAddress:
+    address = vCalAddress(f"mailto:{attendee.email}")
+    address.params["CN"] = attendee.name
+    address.params["ROLE"] = "REQ-PARTICIPANT"
+    address.params["CUTYPE"] = "INDIVIDUAL"
+    address.params["PARTSTAT"] = attendee.rsvp
+    address.params["RSVP"] = "TRUE"
+    return address
+
+
+def _local(value: datetime, zone: zoneinfo.ZoneInfo) -> datetime:
+    """The instant in the event's zone; in UTC when it is the second pass of a repeated hour.
+
+    A TZID-local time carries no fold, and clients read a repeated local time as its first pass.
+    """
+    local = value.astimezone(zone)
+    if local.fold and local.replace(fold=0).utcoffset() != local.utcoffset():
+        return value.astimezone(UTC)
+    return local
+
+
+def _master_end(event: Event, zone: zoneinfo.ZoneInfo) -> datetime:
+    return recurrence.sitting_end(event.start, zone, event.duration, recurring=event.is_recurring)
+
+
+def _component(event: Event, *, attendee: Attendee | None, with_attendee: bool, stamp: datetime) -> VEvent:
+    """The properties every VEVENT of the event carries (master and overrides alike)."""
+    component = VEvent()
+    component.add("uid", event.uid)
+    component.add("sequence", event.sequence)
+    component.add("dtstamp", stamp)
+    component.add("last-modified", event.updated_at.astimezone(UTC))
+    component.add("summary", event.title)
+    component.add("organizer", _organizer_address(event))
+    component.add("transp", "OPAQUE")
+    description = event.description.strip()
+    if attendee is not None:
+        link = absolute_url(attendee.join_path)
+        line = _("Your personal link to join: %(url)s") % {"url": link}
+        description = f"{description}\n\n{line}" if description else line
+        component.add("url", link)
+        component.add("location", link)
+        if with_attendee and attendee.email and not _is_organizer(event, attendee):
+            component.add("attendee", _attendee_address(attendee))
+    if description:
+        component.add("description", description)
+    return component
+
+
+def _alarms(event: Event, component: VEvent) -> None:
+    for minutes in event.reminder_minutes:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", event.title)
+        alarm.add("trigger", timedelta(minutes=-minutes))
+        component.add_component(alarm)
+
+
+def event_components(
+    *, event: Event, attendee: Attendee | None = None, with_attendee: bool = True, specials=None,
+    stamp: datetime | None = None,
+) -> list[VEvent]:
+    """The master VEVENT and one VEVENT per override of an event (scheduled state).
+
+    ``specials`` are the event's scheduled sittings that are overrides or RDATEs (fetched when
+    not given); ``attendee`` puts that person's join link (and, with ``with_attendee``, their
+    ATTENDEE line) in every component.
+    """
+    zone = recurrence.zone_for(event.timezone)
+    stamp = stamp or dj_timezone.now().astimezone(UTC)
+    if specials is None:
+        specials = list(
+            event.occurrences.filter(status=Occurrence.Status.SCHEDULED).filter(
+                Q(is_override=True) | Q(is_rdate=True)
+            )
+        )
+    master = _component(event, attendee=attendee, with_attendee=with_attendee, stamp=stamp)
+    master.add("dtstart", _local(event.start, zone))
+    master.add("dtend", _local(_master_end(event, zone), zone))
+    master.add("status", "CONFIRMED")
+    if event.rrule:
+        master.add("rrule", vRecur.from_ical(event.rrule))
+        exdates = recurrence.parse_instants(event.exdates)
+        if exdates:
+            master.add("exdate", [_local(value, zone) for value in sorted(exdates)])
+        rdates = sorted(row.recurrence_id for row in specials if row.is_rdate)
+        if rdates:
+            master.add("rdate", [_local(value, zone) for value in rdates])
+    _alarms(event, master)
+    components = [master]
+    if event.rrule:
+        for row in sorted(specials, key=lambda row: row.recurrence_id):
+            if not row.is_override:
+                continue
+            override = _component(event, attendee=attendee, with_attendee=with_attendee, stamp=stamp)
+            override.add("recurrence-id", _local(row.recurrence_id, zone))
+            override.add("dtstart", _local(row.start, zone))
+            override.add("dtend", _local(row.end, zone))
+            override.add("status", "CONFIRMED")
+            _alarms(event, override)
+            components.append(override)
+    return components
+
+
+def invite_calendar(
+    *, event: Event, attendee: Attendee, method: str = "REQUEST", occurrence: Occurrence | None = None
+) -> Calendar:
+    """One recipient's iTIP message.
+
+    - REQUEST: the whole current series (master and overrides), also when ``occurrence`` names
+      the sitting that changed, so that a client that missed an update still ends up right;
+    - CANCEL without ``occurrence``: the series is cancelled for this recipient (the series was
+      cancelled, or they were removed);
+    - CANCEL with ``occurrence``: that one sitting, by RECURRENCE-ID; the master is untouched.
+    """
+    if method not in {"REQUEST", "CANCEL"}:
+        raise ValueError(method)
+    zone = recurrence.zone_for(event.timezone)
+    stamp = dj_timezone.now().astimezone(UTC)
+    calendar = _calendar(method)
+    # The attendee's own language when they have one; else the caller's (notifications choose it).
+    language = translation.override(attendee.language) if attendee.language else contextlib.nullcontext()
+    with language:
+        if method == "REQUEST":
+            for component in event_components(event=event, attendee=attendee, stamp=stamp):
+                calendar.add_component(component)
+        else:
+            component = _component(event, attendee=attendee, with_attendee=True, stamp=stamp)
+            if occurrence is None:
+                component.add("dtstart", _local(event.start, zone))
+                component.add("dtend", _local(_master_end(event, zone), zone))
+                if event.rrule:
+                    component.add("rrule", vRecur.from_ical(event.rrule))
+            else:
+                component.add("recurrence-id", _local(occurrence.recurrence_id, zone))
+                component.add("dtstart", _local(occurrence.start, zone))
+                component.add("dtend", _local(occurrence.end, zone))
+            component.add("status", "CANCELLED")
+            calendar.add_component(component)
+    _add_timezones(calendar)
+    return calendar
+
+
+def feed_calendar(*, feed: CalendarFeed) -> Calendar:
+    """A person's subscription: every event they organise or attend, each series as RRULE plus overrides."""
+    owner = feed.user
+    name = (owner.get_full_name() or owner.get_username()) if owner is not None else feed.email
+    calendar = _calendar("PUBLISH")
+    title = _("Hadir – %(name)s") % {"name": name}
+    calendar.add("name", title)
+    calendar.add("x-wr-calname", title)
+    calendar.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(FEED_REFRESH))
+    specials = Occurrence.objects.filter(status=Occurrence.Status.SCHEDULED).filter(
+        Q(is_override=True) | Q(is_rdate=True)
+    )
+    events = selectors.feed_events(feed=feed).prefetch_related(
+        Prefetch("occurrences", queryset=specials, to_attr="specials")
+    )
+    people = [owner] if owner is not None else [feed.email]
+    mine = {row.event_id: row for row in selectors.active_attendees(people) or ()}
+    stamp = dj_timezone.now().astimezone(UTC)
+    for event in events:
+        for component in event_components(
+            event=event, attendee=mine.get(event.pk), with_attendee=False, specials=event.specials,
+            stamp=stamp,
+        ):
+            calendar.add_component(component)
+    _add_timezones(calendar)
+    return calendar
+
+
+@functools.lru_cache(maxsize=64)
+def _vtimezone(tzid: str) -> Timezone:
+    # Building a VTIMEZONE from tzdata takes tens of milliseconds; it depends only on the TZID.
+    return Timezone.from_tzid(tzid)
+
+
+def _add_timezones(calendar: Calendar) -> None:
+    """A VTIMEZONE for every TZID used, before the events (what ``add_missing_timezones`` does)."""
+    for index, tzid in enumerate(sorted(calendar.get_missing_tzids())):
+        calendar.subcomponents.insert(index, _vtimezone(tzid))
+
+
+def calendar_bytes(calendar: Calendar) -> bytes:
+    """RFC 5545 text: CRLF line endings, lines folded at 75 octets (icalendar does both)."""
+    return calendar.to_ical()
+
+
+def content_type(calendar: Calendar) -> str:
+    """The MIME type of an iTIP part; its ``method=`` is the calendar's METHOD."""
+    return f"text/calendar; method={calendar['METHOD']}; charset=utf-8"

@@ -1,0 +1,72 @@
+from datetime import time
+
+import pytest
+
+from classrooms import services
+from classrooms.policies import ClassroomRoomPolicy
+from rooms.errors import Forbidden, Invalid
+from rooms.policies import policy_for
+from rooms.services import room_status_set
+from scheduling import services as scheduling
+
+
+@pytest.fixture
+def event(classroom, people):
+    event = services.meetings_schedule(
+        classroom=classroom,
+        by=people["teacher"],
+        weekdays=[0, 1, 2, 3, 4],
+        start_time=time(7, 30),
+        end_time=time(9, 0),
+    )
+    scheduling.attendee_add(event=event, name="Tamu", email="tamu@example.org", notify=False)
+    return event
+
+
+def by_role(event):
+    return {attendee.role: attendee for attendee in event.attendees.all()}
+
+
+def test_class_events_use_the_class_policy(event):
+    assert isinstance(policy_for(event), ClassroomRoomPolicy)
+
+
+def test_who_moderates_and_who_waits(event):
+    policy = policy_for(event)
+    people = by_role(event)
+    assert policy.is_moderator(people["teacher"]) and policy.is_moderator(people["assistant"])
+    assert not policy.is_moderator(people["student"]) and not policy.is_moderator(people["participant"])
+    for status in ("open", "live"):
+        assert policy.enters_directly(people["student"], status=status)
+        assert not policy.enters_directly(people["participant"], status=status)
+    # Before the teacher opens the room, students wait too.
+    assert not policy.enters_directly(people["student"], status="scheduled")
+    assert policy.enters_directly(people["teacher"], status="scheduled")
+    assert policy.role_label(people["teacher"]) == "Teacher"
+
+
+def test_statuses_go_scheduled_open_live_ended(event):
+    occurrence = event.occurrences.order_by("start").first()
+    people = by_role(event)
+    with pytest.raises(Invalid):
+        room_status_set(occurrence=occurrence, status="live", by=people["teacher"])
+    with pytest.raises(Forbidden):
+        room_status_set(occurrence=occurrence, status="open", by=people["student"])
+    for status in ("open", "live", "ended"):
+        assert room_status_set(occurrence=occurrence, status=status, by=people["assistant"]).status == status
+    with pytest.raises(Invalid):
+        room_status_set(occurrence=occurrence, status="open", by=people["teacher"])
+
+
+def test_going_live_sends_students_with_accounts_an_in_app_notice(event, people):
+    from notifications.models import Message
+
+    occurrence = event.occurrences.order_by("start").first()
+    teacher = by_role(event)["teacher"]
+    room_status_set(occurrence=occurrence, status="open", by=teacher)
+    assert not Message.objects.filter(user=people["student"], channel="in_app", kind=Message.Kind.NOTICE).exists()
+    room_status_set(occurrence=occurrence, status="live", by=teacher)
+    notices = Message.objects.filter(channel="in_app", kind=Message.Kind.NOTICE, event=event)
+    assert {notice.user for notice in notices} == {people["student"]}
+    student = event.attendees.get(user=people["student"])
+    assert notices.get().url == student.join_path and "has started" in notices.get().subject

@@ -1,0 +1,141 @@
+"""The presence store on its own, in memory and in Redis: the same behaviour from both."""
+
+import json
+import time
+import uuid
+
+import pytest
+
+from rooms.presence import DIFF_PREFIX, MemoryStore, RedisStore, participant_info
+
+ROOM = "room-1"
+
+
+def info(aid: str, name: str, moderator: bool = False) -> str:
+    return participant_info(
+        attendee_id=aid, name=name, role="participant", role_label="participant", moderator=moderator
+    )
+
+
+def parse(message: str | None) -> dict:
+    """A flush message as the two frames (moderators', everyone else's)."""
+    assert message and message.startswith(DIFF_PREFIX)
+    _, seq_all, seq_public, frame_all, frame_public = message.split("\n", 4)
+    return {
+        "all": json.loads(frame_all) if int(seq_all) else None,
+        "public": json.loads(frame_public) if int(seq_public) else None,
+    }
+
+
+@pytest.fixture(params=["memory", "redis"])
+async def store(request, settings):
+    if request.param == "memory":
+        yield MemoryStore()
+        return
+    url = request.getfixturevalue("redis_url")
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "name": f"test-{uuid.uuid4().hex[:8]}"}
+    instance = RedisStore(url)
+    instance.published = []
+    pubsub = instance.redis.pubsub()
+    await pubsub.subscribe(f"{instance.prefix}ch:{ROOM}")
+
+    async def flush(*, room, aids):
+        await RedisStore.flush(instance, room=room, aids=aids)
+        deadline = time.monotonic() + 1
+        while time.monotonic() < deadline:
+            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=0.2)
+            if message is not None and message["type"] == "message":
+                return message["data"].decode()
+        return None
+
+    instance.flush = flush
+    yield instance
+    await pubsub.aclose()
+    keys = await instance.redis.keys(f"{instance.prefix}*")
+    if keys:
+        await instance.redis.delete(*keys)
+    await instance.redis.aclose()
+
+
+async def test_join_flush_snapshot(store):
+    assert await store.join(room=ROOM, aid="a", conn="c1", instance="i1", info=info("a", "Ani"), admitted=True) == 1
+    assert await store.join(room=ROOM, aid="a", conn="c2", instance="i1", info=info("a", "Ani"), admitted=True) == 2
+    await store.join(room=ROOM, aid="w", conn="c3", instance="i1", info=info("w", "Wati"), admitted=False)
+    frames = parse(await store.flush(room=ROOM, aids={"a", "w"}))
+    assert frames["all"]["seq"] == 1 and sorted(p["name"] for p in frames["all"]["joins"]) == ["Ani", "Wati"]
+    assert frames["public"]["seq"] == 1 and [p["name"] for p in frames["public"]["joins"]] == ["Ani"]
+    assert frames["public"]["joins"][0]["connections"] == 2
+    snapshot = await store.snapshot(room=ROOM)
+    assert (snapshot.seq_all, snapshot.seq_public) == (1, 1)
+    seq, frame = snapshot.frame(moderator=False)
+    assert seq == 1 and [p["name"] for p in json.loads(frame)["participants"]] == ["Ani"]
+    _seq, frame = snapshot.frame(moderator=True)
+    assert {p["name"]: p["status"] for p in json.loads(frame)["participants"]} == {"Ani": "present", "Wati": "waiting"}
+    assert await store.present(room=ROOM) == {"a"}
+
+
+async def test_a_change_nobody_sees_sends_nothing(store):
+    await store.join(room=ROOM, aid="a", conn="c1", instance="i1", info=info("a", "Ani"), admitted=True)
+    assert await store.flush(room=ROOM, aids={"a"})
+    assert await store.flush(room=ROOM, aids={"a"}) is None
+
+
+async def test_admission_is_a_join_for_the_public_and_an_update_for_moderators(store):
+    await store.join(room=ROOM, aid="w", conn="c1", instance="i1", info=info("w", "Wati"), admitted=False)
+    await store.flush(room=ROOM, aids={"w"})
+    assert await store.admit(room=ROOM, aid="w") is True
+    assert await store.admit(room=ROOM, aid="w") is False
+    frames = parse(await store.flush(room=ROOM, aids={"w"}))
+    assert frames["all"]["updates"][0]["status"] == "present" and frames["all"]["seq"] == 2
+    assert frames["public"]["joins"][0]["name"] == "Wati" and frames["public"]["seq"] == 1
+
+
+async def test_last_connection_gone_is_away_then_leaves_after_grace(store):
+    await store.join(room=ROOM, aid="a", conn="c1", instance="i1", info=info("a", "Ani"), admitted=True)
+    await store.flush(room=ROOM, aids={"a"})
+    assert await store.leave(room=ROOM, aid="a", conn="c1", instance="i1", grace=20) is True
+    assert await store.leave(room=ROOM, aid="a", conn="c1", instance="i1", grace=20) is False
+    frames = parse(await store.flush(room=ROOM, aids={"a"}))
+    assert frames["public"]["updates"][0]["status"] == "away"
+    assert await store.sweep(instance="i2", now=time.time(), ttl=30, grace=20) == {}
+    changed = await store.sweep(instance="i2", now=time.time() + 21, ttl=30, grace=20)
+    assert changed == {ROOM: {"a"}}
+    frames = parse(await store.flush(room=ROOM, aids={"a"}))
+    assert [p["name"] for p in frames["public"]["leaves"]] == ["Ani"]
+    assert (await store.snapshot(room=ROOM)).entries == []
+
+
+async def test_hand_and_drop(store):
+    await store.join(room=ROOM, aid="a", conn="c1", instance="i1", info=info("a", "Ani"), admitted=True)
+    await store.flush(room=ROOM, aids={"a"})
+    assert await store.set_hand(room=ROOM, aid="a", raised=True) is True
+    assert await store.set_hand(room=ROOM, aid="a", raised=True) is False
+    frames = parse(await store.flush(room=ROOM, aids={"a"}))
+    assert frames["public"]["updates"][0]["hand_raised"] is True
+    assert await store.drop(room=ROOM, aid="a") is True
+    frames = parse(await store.flush(room=ROOM, aids={"a"}))
+    assert frames["public"]["leaves"][0]["name"] == "Ani"
+    assert await store.leave(room=ROOM, aid="a", conn="c1", instance="i1", grace=20) is False
+
+
+async def test_a_dead_instance_is_reaped_by_another(redis_url, settings):
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "name": f"test-{uuid.uuid4().hex[:8]}"}
+    store = RedisStore(redis_url)
+    try:
+        now = time.time()
+        await store.join(room=ROOM, aid="a", conn="c1", instance="dead", info=info("a", "Ani"), admitted=True)
+        await store.join(room=ROOM, aid="b", conn="c2", instance="dead", info=info("b", "Budi"), admitted=True)
+        await store.join(room=ROOM, aid="b", conn="c3", instance="alive", info=info("b", "Budi"), admitted=True)
+        assert await store.sweep(instance="dead", now=now - 100, ttl=30, grace=20) == {}  # its last heartbeat
+        changed = await store.sweep(instance="alive", now=now, ttl=30, grace=20)
+        assert changed == {ROOM: {"a", "b"}}
+        snapshot = await store.snapshot(room=ROOM)
+        assert [json.loads(entry)["name"] for entry, _ in snapshot.entries] == ["Budi"]
+        assert json.loads(snapshot.entries[0][0])["connections"] == 1
+        # Reaped once: a second sweeper finds nothing.
+        assert await store.sweep(instance="other", now=now + 2, ttl=30, grace=20) == {}
+    finally:
+        keys = await store.redis.keys(f"{store.prefix}*")
+        if keys:
+            await store.redis.delete(*keys)
+        await store.redis.aclose()
