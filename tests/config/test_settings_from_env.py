@@ -52,14 +52,19 @@ def test_production_settings_load_with_a_secret_key():
     assert result.stdout.strip() == "loaded"
 
 
-def test_defaults_are_the_embedded_setup():
+def test_the_run_uses_the_setup_it_names():
+    """The embedded default without DATABASE_URL/REDIS_URL; PostgreSQL, Redis layer and broker with them."""
     from django.conf import settings
 
+    layer = settings.CHANNEL_LAYERS["default"]["BACKEND"]
     if os.environ.get("HADIR_SCALED_RUN") == "1":
-        pytest.skip("the scaled-out run sets DATABASE_URL and REDIS_URL on purpose")
-    assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
-    assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == "channels.layers.InMemoryChannelLayer"
-    assert settings.Q_CLUSTER["orm"] == "default"
+        assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+        assert layer == "channels_redis.core.RedisChannelLayer"
+        assert settings.Q_CLUSTER["redis"] == settings.REDIS_URL and "orm" not in settings.Q_CLUSTER
+    else:
+        assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+        assert layer == "channels.layers.InMemoryChannelLayer"
+        assert settings.Q_CLUSTER["orm"] == "default" and "redis" not in settings.Q_CLUSTER
     assert settings.TIME_ZONE == "Asia/Jakarta"
     assert [code for code, _ in settings.LANGUAGES] == ["en", "id"]
 
