@@ -28,7 +28,7 @@ migrate: install
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --no-input -v 0
 
 run: install messages
-	@export DEBUG=$${DEBUG:-1}; \
+	@export DEBUG=$${DEBUG:-1} HADIR_BASE_URL=$${HADIR_BASE_URL:-http://$${HADIR_HOST:-127.0.0.1}:$${HADIR_PORT:-8000}}; \
 	$(PY) manage.py preflight && \
 	$(PY) manage.py migrate --no-input -v 0 && \
 	$(PY) manage.py seed_demo && \

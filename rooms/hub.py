@@ -50,6 +50,9 @@ class LocalRoom:
         self.sockets: set[RoomConsumer] = set()
         self.by_attendee: dict[str, set[RoomConsumer]] = {}
         self.closes_at = closes_at
+        # This process's subscription to the room's events; every socket waits for it, not only
+        # the first, or one attaching meanwhile could miss a chat line published before it.
+        self.subscribed: asyncio.Task | None = None
 
     def add(self, socket: RoomConsumer) -> None:
         self.sockets.add(socket)
@@ -88,7 +91,14 @@ class Hub:
         if room is None:
             room = self.rooms[consumer.room_id] = LocalRoom(consumer.room_id, closes_at)
             if self.store.shared:
-                await self._subscribe(consumer.room_id)
+                room.subscribed = self._spawn(self._subscribe(consumer.room_id))
+        if room.subscribed is not None:
+            try:
+                await asyncio.shield(room.subscribed)
+            except Exception:
+                if not room.sockets:  # the next socket starts over
+                    self.rooms.pop(consumer.room_id, None)
+                raise
         room.add(consumer)
 
     async def detach(self, consumer: RoomConsumer) -> None:
