@@ -15,6 +15,8 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from rooms.models import VideoSettings
+
 # Unambiguous characters: a code read aloud or copied from a board survives it.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
@@ -24,7 +26,7 @@ def new_enrolment_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-class School(models.Model):
+class School(VideoSettings):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(_("name"), max_length=200)
     timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Jakarta")

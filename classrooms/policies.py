@@ -86,6 +86,9 @@ class ClassroomRoomPolicy(RoomPolicy):
     entry_statuses = ("open", "live")
     role_labels = {"teacher": _("Teacher"), "assistant": _("Assistant"), "student": _("Student")}
 
+    def video_settings(self, occurrence) -> School | None:
+        return School.objects.filter(classrooms__class_events__event_id=occurrence.event_id).first()
+
     def role_label(self, attendee) -> str:
         return str(self.role_labels.get(attendee.role, attendee.role))
 

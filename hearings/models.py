@@ -12,10 +12,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from rooms.models import VideoSettings
 from scheduling import tokens
 
 
-class Court(models.Model):
+class Court(VideoSettings):
     class ClosedDisplay(models.TextChoices):
         OMIT = "omit", _("Leave closed hearings off the public docket")
         LISTED = "listed", _("List closed hearings as case number and “closed hearing”")

@@ -10,6 +10,7 @@ from hearings.models import (
     MODERATOR_ROLES,
     REQUIRED_FOR_SESSION,
     TRANSITIONS,
+    Court,
     CourtMembership,
     Hearing,
     HearingParticipant,
@@ -32,6 +33,9 @@ class HearingRoomPolicy(RoomPolicy):
     final_statuses = tuple(str(s) for s in FINAL_STATUSES)
     # Nobody but the bench and the clerk enters without being admitted.
     entry_statuses = ()
+
+    def video_settings(self, occurrence) -> Court | None:
+        return Court.objects.filter(cases__hearings__event_id=occurrence.event_id).first()
 
     def role_label(self, attendee) -> str:
         return str(Role(attendee.role).label) if attendee.role in Role.values else attendee.role

@@ -9,9 +9,11 @@ from __future__ import annotations
 import asyncio
 import collections
 import json
+import logging
 import time
 import uuid
 
+from autobahn.exception import Disconnected
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import timezone, translation
@@ -23,6 +25,8 @@ from rooms.errors import Forbidden, Invalid, RoomError
 from rooms.hub import away_grace, get_hub
 from rooms.presence import MEDIA_FLAGS
 from scheduling.models import Attendee
+
+log = logging.getLogger(__name__)
 
 MAX_MESSAGE_BYTES = 64 * 1024
 MAX_CONNECTIONS_PER_ATTENDEE = 5
@@ -144,7 +148,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
     # --- delivery (called by the hub) ----------------------------------------------------------
 
     async def push(self, frame: str):
-        await self.base_send({"type": "websocket.send", "text": frame})
+        try:
+            await self.base_send({"type": "websocket.send", "text": frame})
+        except Disconnected:
+            # Closed under us (its disconnect runs next): the hub's delivery of this frame to the
+            # room's other sockets must go on.
+            log.debug("frame for a closed socket of room %s dropped", self.room_id)
 
     async def push_live(self, frame: str):
         """A room event (chat, status, signal) from the hub: held while entering, else sent."""

@@ -117,3 +117,21 @@ class AttendanceInterval(models.Model):
 
     def __str__(self):
         return f"{self.attendee_id} {self.joined_at}–{self.left_at or '…'}"
+
+
+class VideoSettings(models.Model):
+    """An organisation's (a school's, a court's) choice of video service; domain models inherit it
+    and their room policies pass it to ``media_setup``."""
+
+    always_external_video = models.BooleanField(
+        _("always use an external video service"), default=False,
+        help_text=_("Off: rooms up to the mesh size get Hadir's own audio and video."),
+    )
+    video_url_template = models.CharField(
+        _("external video link"), max_length=300, blank=True,
+        help_text=_("For example https://meet.jit.si/{room}; {room} becomes a name nobody can guess. "
+                    "Empty: the site's default."),
+    )
+
+    class Meta:
+        abstract = True

@@ -76,11 +76,18 @@ class RoomPolicy:
         """True for roles that take part in built-in media with their microphone only."""
         return False
 
+    def video_settings(self, occurrence: Occurrence):
+        """The organisation's ``rooms.models.VideoSettings`` (a school, a court), or None."""
+        return None
+
     def built_in_media(self, occurrence: Occurrence, *, size: int) -> bool:
         """Whether the room uses Hadir's own audio and video (a mesh between ``size`` people who may
         send), or shows the session's link on an external video service instead."""
         from django.conf import settings
 
+        organisation = self.video_settings(occurrence)
+        if organisation is not None and organisation.always_external_video:
+            return False
         return size <= settings.HADIR_MESH_MAX_PARTICIPANTS
 
     def check_transition(

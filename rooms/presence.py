@@ -170,7 +170,8 @@ class MemoryStore:
         """``flags``: the subset of MEDIA_FLAGS that is on. False when nothing changed."""
         with self._lock:
             state = self._room(room)
-            if aid not in state.info or state.connections.get(aid, 0) == 0 or state.media.get(aid, frozenset()) == flags:
+            unchanged = state.media.get(aid, frozenset()) == flags
+            if aid not in state.info or state.connections.get(aid, 0) == 0 or unchanged:
                 return False
             state.media[aid] = flags
             return True
@@ -288,7 +289,8 @@ local function build(r, away, room, aid)
 end
 -- Rooms nobody touches for a week leave nothing behind in Redis.
 local function touch(r)
-  for _, suffix in ipairs({'info', 'n', 'adm', 'hand', 'media', 'camera', 'microphone', 'listed', 'plisted', 'seq', 'pseq'}) do
+  for _, suffix in ipairs({'info', 'n', 'adm', 'hand', 'media', 'camera', 'microphone', 'listed', 'plisted',
+                           'seq', 'pseq'}) do
     redis.call('EXPIRE', r..suffix, 604800)
   end
 end

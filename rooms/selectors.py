@@ -237,7 +237,9 @@ def media_setup(*, occurrence: Occurrence, attendee: Attendee, policy: RoomPolic
     return {
         "mode": mode,
         # Only for people let in: the external room has no lobby of its own.
-        "link": video_link(occurrence) if mode == "link" and _admitted(occurrence, attendee, policy) else "",
+        "link": video_link(occurrence, template=getattr(policy.video_settings(occurrence), "video_url_template", ""))
+        if mode == "link" and _admitted(occurrence, attendee, policy)
+        else "",
         "ice_servers": settings.HADIR_ICE_SERVERS if mode == "mesh" else [],
         "may_send": bool(policy.may_send(attendee, "signal")),
         "audio_only": bool(policy.audio_only(attendee)),
@@ -245,12 +247,13 @@ def media_setup(*, occurrence: Occurrence, attendee: Attendee, policy: RoomPolic
     }
 
 
-def video_link(occurrence: Occurrence) -> str:
-    """The session's room on the external video service: ``HADIR_VIDEO_URL_TEMPLATE`` with
-    ``{room}`` (a name that cannot be guessed from the occurrence id) and ``{occurrence}``, or Jitsi Meet."""
+def video_link(occurrence: Occurrence, *, template: str = "") -> str:
+    """The session's room on the external video service: the organisation's ``template``, else
+    ``HADIR_VIDEO_URL_TEMPLATE``, else Jitsi Meet, with ``{room}`` (a name that cannot be guessed
+    from the occurrence id) and ``{occurrence}`` filled in."""
     digest = hmac.new(settings.SECRET_KEY.encode(), str(occurrence.pk).encode(), hashlib.sha256).hexdigest()
     name = f"hadir-{digest[:20]}"
-    template = settings.HADIR_VIDEO_URL_TEMPLATE or "https://meet.jit.si/{room}"
+    template = template or settings.HADIR_VIDEO_URL_TEMPLATE or "https://meet.jit.si/{room}"
     return template.replace("{room}", name).replace("{occurrence}", str(occurrence.pk))
 
 

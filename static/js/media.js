@@ -181,6 +181,14 @@
     })();
   }
 
+  // Browsers start an AudioContext suspended until the page is used: the meter moves from the first
+  // click or key press.
+  ["pointerdown", "keydown"].forEach(function (kind) {
+    document.addEventListener(kind, function () {
+      if (meter && meter.context.state === "suspended") { meter.context.resume(); }
+    });
+  });
+
   function stopMeter() {
     if (!meter) { return; }
     cancelAnimationFrame(meter.frame);
@@ -290,7 +298,10 @@
 
   // Each connection has its own id, so that signals meant for an earlier connection (before a
   // reload or a reconnect) are told apart from a fresh start.
+  // Diagnostics: a page that sets window.hadirMediaTrace = [] gets the signalling steps logged there.
+  function trace() { if (window.hadirMediaTrace) { window.hadirMediaTrace.push(Array.from(arguments).join(" ")); } }
   function signal(peer, data) {
+    trace("out", peer.id.slice(0, 4), data.description ? data.description.type : "cand", peer.pc.signalingState);
     data.sid = peer.session;
     if (peer.remoteSession) { data.rsid = peer.remoteSession; }
     send({ type: "signal", to: peer.id, data: data });
@@ -322,7 +333,7 @@
     });
   }
 
-  function createPeer(id) {
+  function createPeer(id, answering) {
     var peer = {
       id: id,
       polite: me.id < id,
@@ -355,6 +366,7 @@
       if (event.candidate) { signal(peer, { candidate: event.candidate.toJSON() }); }
     });
     pc.addEventListener("negotiationneeded", function () {
+      trace("nn", id.slice(0, 4), pc.signalingState);
       peer.queue = peer.queue.then(function () {
         peer.makingOffer = true;
         return pc.setLocalDescription().then(function () {
@@ -362,6 +374,7 @@
         });
       }).catch(function (error) {
         console.warn("media: offer failed", error);
+        trace("offer failed", error);
       }).then(function () { peer.makingOffer = false; });
     });
     pc.addEventListener("connectionstatechange", function () { connectionChanged(peer); });
@@ -369,13 +382,37 @@
       if (pc.iceConnectionState === "failed") { restart(peer); }
     });
     // A peer that never connects is shown as such on its own tile; the others are unaffected.
-    peer.timer = setTimeout(function () {
-      if (peers.get(id) === peer && pc.connectionState !== "connected") { tileState(peer, "failed", T.cannot_connect); }
-    }, 20000);
+    peer.timer = setTimeout(function () { watchdog(peer); }, 10000);
     peers.set(id, peer);
-    attachTracks(peer);
+    trace("create", id.slice(0, 4), peer.session, peer.polite);
+    // The impolite side offers first; the polite side adds its tracks to the transceivers of that
+    // offer, so that the first negotiation has no glare. It offers itself if no offer comes.
+    if (peer.polite || answering) {
+      peer.waiting = setTimeout(function () { start(peer); }, 3000);
+    } else {
+      start(peer);
+    }
     describe(peer);
     return peer;
+  }
+
+  function start(peer) {
+    clearTimeout(peer.waiting);
+    if (peer.started || peers.get(peer.id) !== peer) { return; }
+    peer.started = true;
+    attachTracks(peer);
+  }
+
+  // A connection still not up after a while is started afresh (the other side follows, seeing a new
+  // connection id); after a few tries its tile says it cannot connect, and it keeps trying.
+  function watchdog(peer) {
+    if (peers.get(peer.id) !== peer || peer.pc.connectionState === "connected") { return; }
+    var attempts = (peer.attempts || 0) + 1;
+    closePeer(peer.id);
+    var fresh = createPeer(peer.id);
+    fresh.attempts = attempts;
+    fresh.confirmed = peer.confirmed;
+    if (attempts >= 2) { tileState(fresh, "failed", T.cannot_connect); }
   }
 
   function connectionChanged(peer) {
@@ -404,6 +441,8 @@
     var peer = peers.get(id);
     if (!peer) { return; }
     peers.delete(id);
+    clearTimeout(peer.waiting);
+    trace("close", id.slice(0, 4));
     clearTimeout(peer.timer);
     peer.pc.close();
     peer.tile.video.srcObject = null;
@@ -430,6 +469,7 @@
   // Perfect negotiation: the polite side (the lower participant id) rolls back its own offer on
   // glare; the impolite side ignores the colliding offer.
   function onSignal(from, data) {
+    trace("in", from.slice(0, 4), data.description ? data.description.type : "cand", data.sid, data.rsid, peers.get(from) && peers.get(from).session);
     if (!joined || !data || typeof data !== "object") { return; }
     var peer = peers.get(from);
     if (data.rsid && (!peer || data.rsid !== peer.session)) { return; } // meant for an earlier connection
@@ -439,8 +479,8 @@
     }
     if (!peer) {
       var p = people.get(from);
-      if (p && p.status !== "present") { return; }
-      peer = createPeer(from);
+      if (!p || p.status !== "present") { return; } // e.g. a late candidate from someone who left
+      peer = createPeer(from, !!data.description && data.description.type === "offer");
     }
     if (data.sid) { peer.remoteSession = data.sid; }
     var pc = peer.pc;
@@ -449,12 +489,14 @@
         var description = data.description;
         var collision = description.type === "offer" && (peer.makingOffer || pc.signalingState !== "stable");
         peer.ignoreOffer = !peer.polite && collision;
+        trace("offer?", from.slice(0, 4), collision, peer.ignoreOffer, pc.signalingState, peer.makingOffer);
         if (peer.ignoreOffer) { return null; }
         var ready = collision
           ? pc.setLocalDescription({ type: "rollback" }).then(function () { return pc.setRemoteDescription(description); })
           : pc.setRemoteDescription(description);
         return ready.then(function () {
           if (description.type !== "offer") { return null; }
+          start(peer);
           return pc.setLocalDescription().then(function () {
             signal(peer, { description: pc.localDescription.toJSON() });
           });
@@ -468,6 +510,7 @@
       return null;
     }).catch(function (error) {
       console.warn("media: signal failed", error);
+      trace("signal failed", error);
     });
   }
 
@@ -484,10 +527,11 @@
       admitted();
       if (m.type === "presence.state" && joined) {
         if (wasDisconnected) {
-          // Back after a drop: tell the room again, and refresh the paths of the calls that survived.
+          // Back after a drop: the others saw this page leave the call (its media fields reset with
+          // its last connection), so start every connection afresh and tell the room again.
           wasDisconnected = false;
+          Array.from(peers.keys()).forEach(closePeer);
           announce();
-          peers.forEach(function (peer) { peer.restarts = 0; peer.pc.restartIce(); });
         }
       }
       syncPeers();

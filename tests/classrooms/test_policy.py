@@ -70,3 +70,19 @@ def test_going_live_sends_students_with_accounts_an_in_app_notice(event, people)
     assert {notice.user for notice in notices} == {people["student"]}
     student = event.attendees.get(user=people["student"])
     assert notices.get().url == student.join_path and "has started" in notices.get().subject
+
+
+def test_a_school_can_always_use_its_own_external_video_service(event, school):
+    from rooms.selectors import media_setup
+
+    occurrence = event.occurrences.first()
+    teacher = by_role(event)["teacher"]
+    assert media_setup(occurrence=occurrence, attendee=teacher)["mode"] == "mesh"  # 4 people, under the mesh size
+
+    school.always_external_video = True
+    school.video_url_template = "https://video.sekolah.example/{room}"
+    school.save()
+    setup = media_setup(occurrence=occurrence, attendee=teacher)
+    assert setup["mode"] == "link"
+    assert setup["link"].startswith("https://video.sekolah.example/hadir-")
+    assert str(occurrence.pk) not in setup["link"]

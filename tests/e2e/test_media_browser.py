@@ -19,6 +19,7 @@ def enter(browser, server, attendee, *, language="en"):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.add_cookies([{"name": "django_language", "value": language, "url": server.base_url}])
     page = context.new_page()
+    page.add_init_script("window.hadirMediaTrace = []")
     page.goto(server.base_url + attendee.join_path)
     page.wait_for_selector("#media-join:enabled", state="visible", timeout=TIMEOUT)
     page.click("#media-join")
@@ -38,6 +39,7 @@ def until(page, check, what):
         if check(current):
             return current
         if time.monotonic() > deadline:
+            print("TRACE", page.evaluate("() => window.hadirMediaTrace.join('\\n')"))
             raise AssertionError(f"{what}: {current}")
         page.wait_for_timeout(500)
 
@@ -111,3 +113,24 @@ def test_above_the_mesh_size_the_room_shows_the_external_link(daphne_factory, br
     assert page.query_selector("#media-join") is None
     assert page.evaluate("() => window.hadirMedia.peers()") == []
     context.close()
+
+
+def test_a_removed_participant_stops_and_the_others_let_go(daphne_factory, browser):
+    server = daphne_factory()
+    room = made_elsewhere()
+    ani = room.people[0]
+    host_context, host_page = enter(browser, server, room.host)
+    ani_context, ani_page = enter(browser, server, ani)
+    wait_receiving(host_page, [ani])
+    wait_receiving(ani_page, [room.host])
+    host_page.evaluate(f"() => window.hadirRoom.send({{type: 'lobby.deny', participant: '{ani.pk}'}})")
+    ani_page.wait_for_selector("#closed", state="visible", timeout=TIMEOUT)
+    ani_page.wait_for_function("() => window.hadirMedia.peers().length === 0", timeout=TIMEOUT)
+    assert ani_page.is_hidden("#media")
+    assert ani_page.evaluate(
+        "() => !document.getElementById('media-preview').srcObject.getTracks().some(t => t.readyState === 'live')"
+    )
+    host_page.wait_for_function("() => window.hadirMedia.peers().length === 0", timeout=TIMEOUT)
+    host_page.wait_for_selector(f'.media-tile[data-peer="{ani.pk}"]', state="detached", timeout=TIMEOUT)
+    host_context.close()
+    ani_context.close()

@@ -12,7 +12,7 @@ from hearings.models import ALLOWED_ROLES, Case, CaseType, Hearing, HearingParti
 from notifications.models import Message
 from scheduling.errors import Conflict
 from scheduling.ical import invite_calendar
-from tests.hearings.conftest import bring_to, make_user
+from tests.hearings.conftest import bring_to, make_user, seat
 
 
 def test_case_number_is_unique_per_court(court, clerk, case):
@@ -227,3 +227,17 @@ def test_a_summons_with_less_than_three_days_notice_warns_the_clerk(schedule):
     assert ShortNotice.objects.filter(event=soon.event).exists()
     later = schedule(start=timezone.now() + timedelta(days=4))
     assert not ShortNotice.objects.filter(event=later.event).exists()
+
+
+def test_a_court_can_always_use_its_own_external_video_service(hearing, court):
+    from rooms.selectors import media_setup
+
+    clerk = seat(hearing, Role.CLERK).attendee
+    assert media_setup(occurrence=hearing.occurrence, attendee=clerk)["mode"] == "mesh"
+
+    court.always_external_video = True
+    court.video_url_template = "https://video.pengadilan.example/{room}"
+    court.save()
+    setup = media_setup(occurrence=hearing.occurrence, attendee=clerk)
+    assert setup["mode"] == "link"
+    assert setup["link"].startswith("https://video.pengadilan.example/hadir-")

@@ -152,3 +152,14 @@ def test_the_room_page_carries_the_mesh_setup(client):
     page = client.get(room.people[0].join_path, follow=True)
     assert b'id="media-join"' in page.content and b'id="media-setup"' in page.content
     assert page.context["media"]["mode"] == "mesh"
+
+
+def test_a_hearings_witness_is_heard_not_seen():
+    from types import SimpleNamespace
+
+    from hearings.models import Role
+    from hearings.policies import HearingRoomPolicy
+
+    policy = HearingRoomPolicy()
+    assert policy.audio_only(SimpleNamespace(role=Role.WITNESS)) is True
+    assert policy.audio_only(SimpleNamespace(role=Role.COUNSEL)) is False
