@@ -6,6 +6,7 @@ with HADIR_REQUIRE_SERVICES=1 (CI) it fails instead.
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -97,6 +98,17 @@ def pytest_sessionstart(session):
         if services_required():
             pytest.exit(f"scaled-out run: {reason} (HADIR_REQUIRE_SERVICES=1)", returncode=1)
         pytest.exit(f"scaled-out run skipped: {reason}", returncode=0)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Django deletes the SQLite test database but not its WAL files; remove this run's."""
+    test_name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3" or not test_name:
+        return
+    for leftover in Path(test_name).parent.glob(f"{Path(test_name).name}*"):
+        main = leftover.with_name(leftover.name.removesuffix("-wal").removesuffix("-shm"))
+        if leftover.name.endswith(("-wal", "-shm")) and not main.exists():
+            leftover.unlink(missing_ok=True)
 
 
 def pytest_report_header(config):
