@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import importlib.util
 import json
 import os
 import platform
@@ -38,8 +39,10 @@ RESULTS = ROOT / "bench" / "results" / "latest.json"
 PY = sys.executable
 SERVER_CORE, CLIENT_CORE = "0", "1"
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
-KINDS = ("hadir", "bare", "raw")
-LABELS = {"hadir": "Hadir", "bare": "bare Channels", "raw": "raw websockets"}
+# "uvicorn" is Hadir's own application on uvicorn instead of Daphne (run when uvicorn is installed).
+KINDS = ("hadir", "uvicorn", "bare", "raw")
+HADIR_KINDS = ("hadir", "uvicorn")
+LABELS = {"hadir": "Hadir", "uvicorn": "Hadir on uvicorn", "bare": "bare Channels", "raw": "raw websockets"}
 # (name, module, runs in --quick): rooms_latency's own quick run takes about 3.5 minutes, which
 # would take `make bench` past its 10.
 OTHER_MODULES = [("scheduling", "bench.scheduling_bench", True), ("notifications", "bench.notifications_bench", True),
@@ -48,20 +51,23 @@ OTHER_MODULES = [("scheduling", "bench.scheduling_bench", True), ("notifications
 QUICK = {
     "fanout": {"sizes": [10, 50, 200], "rate": 20, "duration": 4, "drain": 6},
     "saturation": {"size": 50, "rates": [50, 100, 150, 200, 300, 400, 600, 800], "step": 2},
-    "storm": {"size": 200},
+    "storm": {"size": 200, "repeat": 3},
     "idle": {"rooms": [1000], "checkpoints": [1], "deadline": 45},
-    "scaled": {"fanout_size": 200, "storm_size": 200, "duration": 4, "drain": 6},
-    "crash": {"victims": 100, "watchers": 10, "timeout": {"hadir": 60, "bare": 5}},
+    "scaled": {"fanout_size": 200, "storm_size": 200, "storm_repeat": 3, "duration": 4, "drain": 6},
+    "crash": {"victims": 100, "watchers": 10, "timeout": {"hadir": 60, "uvicorn": 60, "bare": 5}},
 }
 FULL = {
     "fanout": {"sizes": [10, 50, 200], "rate": 20, "duration": 15, "drain": 15},
     # At most 800 lines/s: 50 senders at 16/s each, under the per-socket limit of 20/s.
     "saturation": {"size": 50, "rates": [50, 100, 150, 200, 250, 300, 400, 500, 600, 800], "step": 5},
-    "storm": {"size": 200},
+    "storm": {"size": 200, "repeat": 5},
     "idle": {"rooms": [1000, 1000, 1000, 1000], "checkpoints": [1, 2, 4], "deadline": 240},
-    "scaled": {"fanout_size": 200, "storm_size": 200, "duration": 15, "drain": 15},
-    "crash": {"victims": 100, "watchers": 10, "timeout": {"hadir": 90, "bare": 60}},
+    "scaled": {"fanout_size": 200, "storm_size": 200, "storm_repeat": 5, "duration": 15, "drain": 15},
+    "crash": {"victims": 100, "watchers": 10, "timeout": {"hadir": 90, "uvicorn": 90, "bare": 60}},
 }
+# The options docs/deployment.md gives for serving Hadir on uvicorn, with the same backlog as Daphne's.
+UVICORN_OPTIONS = ["--host", "127.0.0.1", "--backlog", "4096", "--no-access-log", "--log-level", "warning",
+                   "--lifespan", "off", "--ws", "websockets-sansio", "--ws-per-message-deflate", "false"]
 BENCH_ENV = {
     "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "0",
     "SECRET_KEY": "hadir-bench-only-secret-key-0123456789abcdefghij", "SECURE_COOKIES": "0",
@@ -80,11 +86,17 @@ def free_port() -> int:
 
 
 class Bench:
-    def __init__(self, *, quick: bool):
+    def __init__(self, *, quick: bool, kinds: tuple[str, ...] = KINDS):
         self.quick = quick
+        self.kinds = kinds
         self.run_id = uuid.uuid4().hex[:8]
         self.database_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{VAR / 'bench.sqlite3'}"
         self.specs = 0
+
+    def profile(self, name: str) -> dict:
+        """``{"profile": path}`` for the load client when BENCH_PROFILE names a folder for py-spy's stacks."""
+        folder = os.environ.get("BENCH_PROFILE")
+        return {"profile": str(Path(folder).resolve() / f"{name}-{self.run_id}.txt")} if folder else {}
 
     def env(self, *, redis: bool = False) -> dict:
         env = {**os.environ, **BENCH_ENV, "DATABASE_URL": self.database_url,
@@ -129,6 +141,8 @@ class Servers:
         if self.kind == "raw":
             extra = ["--redis", REDIS_URL] if self.redis else []
             return [PY, "-m", "bench.baselines.raw_ws", "--port", str(port), *extra]
+        if self.kind == "uvicorn":
+            return [PY, "-m", "uvicorn", "config.asgi:application", *UVICORN_OPTIONS, "--port", str(port)]
         app = "config.asgi:application" if self.kind == "hadir" else "bench.baselines.bare_channels:application"
         # The same Daphne options for both Channels servers: no access log, a listen backlog that
         # does not drop a join storm's SYNs (Twisted's default is 50).
@@ -182,7 +196,7 @@ class Servers:
         return self.rooms([size])[0]
 
     def rooms(self, sizes: list[int]) -> list[dict]:
-        if self.kind != "hadir":
+        if self.kind not in HADIR_KINDS:
             return [{"id": uuid.uuid4().hex,
                      "people": [{"id": uuid.uuid4().hex, "name": f"Participant {i:05d}"} for i in range(1, size + 1)]}
                     for size in sizes]
@@ -197,7 +211,7 @@ class Servers:
 
     def spec(self, rooms: list[dict]) -> dict:
         return {
-            "kind": "hadir" if self.kind == "hadir" else "baseline",
+            "kind": "hadir" if self.kind in HADIR_KINDS else "baseline",
             "targets": [{"http": f"http://127.0.0.1:{port}", "ws": f"ws://127.0.0.1:{port}"} for port in self.ports],
             "server_pids": self.pids, "rooms": rooms,
         }
@@ -208,7 +222,7 @@ class Servers:
 
 def scenario_fanout(bench: Bench, config: dict) -> dict:
     results = {}
-    for kind in KINDS:
+    for kind in bench.kinds:
         results[kind] = {}
         with Servers(bench, kind) as servers:
             for size, room in zip(config["sizes"], servers.rooms(config["sizes"]), strict=True):
@@ -221,7 +235,7 @@ def scenario_fanout(bench: Bench, config: dict) -> dict:
 
 def scenario_saturation(bench: Bench, config: dict) -> dict:
     results = {}
-    for kind in KINDS:
+    for kind in bench.kinds:
         with Servers(bench, kind) as servers:
             spec = servers.spec([servers.room(config["size"])])
             params = {"rates": config["rates"], "step": config["step"], "p99_limit_ms": 100, "drain": 3}
@@ -231,19 +245,39 @@ def scenario_saturation(bench: Bench, config: dict) -> dict:
 
 
 def scenario_storm(bench: Bench, config: dict, *, processes: int = 1) -> dict:
+    """The storm ``repeat`` times on the same servers, a fresh room each time: on this shared
+    machine one run differs from the next by up to a third, so the figures are the median run's."""
     results = {}
-    for kind in KINDS:
+    for kind in bench.kinds:
         with Servers(bench, kind, processes=processes) as servers:
-            spec = servers.spec([servers.room(config["size"])])
-            results[kind] = bench.client("storm", spec, {"timeout": 30}, timeout=180)
-            log(f"storm x{processes} {kind}: "
-                f"{_short(results[kind], 'converge_after_last_handshake_s', 'lost_updates', 'resyncs')}")
+            runs = []
+            for room in servers.rooms([config["size"]] * config.get("repeat", 1)):
+                params = {"timeout": 30, **bench.profile(f"storm{processes}-{kind}-{len(runs)}")}
+                runs.append(bench.client("storm", servers.spec([room]), params, timeout=180))
+                log(f"storm x{processes} {kind}: "
+                    f"{_short(runs[-1], 'converge_after_last_handshake_s', 'lost_updates', 'resyncs')}")
+            results[kind] = median_run(runs)
     return results
+
+
+def median_run(runs: list[dict]) -> dict:
+    """The median storm by convergence (a failed or unconverged run, if any, instead), with every
+    run's convergence and the lost and duplicated updates of all runs together."""
+    failed = [run for run in runs if "error" in run or not run.get("converged")]
+    if failed:
+        return failed[0]
+    ordered = sorted(runs, key=lambda run: run["converge_after_last_handshake_s"])
+    return {
+        **ordered[len(ordered) // 2],
+        "runs_converged_s": [run["converge_after_last_handshake_s"] for run in runs],
+        "lost_updates": sum(run["lost_updates"] for run in runs),
+        "duplicated_updates": sum(run["duplicated_updates"] for run in runs),
+    }
 
 
 def scenario_idle(bench: Bench, config: dict) -> dict:
     results = {}
-    for kind in KINDS:
+    for kind in bench.kinds:
         with Servers(bench, kind) as servers:
             spec = servers.spec(servers.rooms(config["rooms"]))
             params = {"checkpoints": config["checkpoints"], "deadline": config["deadline"], "chat_rate": 2,
@@ -255,19 +289,22 @@ def scenario_idle(bench: Bench, config: dict) -> dict:
 
 def scenario_scaled(bench: Bench, config: dict) -> dict:
     results = {"fanout": {}, "storm": {}}
-    for kind in KINDS:
+    for kind in bench.kinds:
         with Servers(bench, kind, processes=2) as servers:
             spec = servers.spec([servers.room(config["fanout_size"])])
             params = {"rate": 20, "duration": config["duration"], "drain": config["drain"]}
             results["fanout"][kind] = bench.client("fanout", spec, params, timeout=180)
             log(f"scaled fanout {kind}: {_short(results['fanout'][kind], 'p99_ms', 'lost')}")
-    results["storm"] = scenario_storm(bench, {"size": config["storm_size"]}, processes=2)
+    results["storm"] = scenario_storm(bench, {"size": config["storm_size"], "repeat": config["storm_repeat"]},
+                                      processes=2)
     return results
 
 
 def scenario_crash(bench: Bench, config: dict) -> dict:
     results = {"raw": {"skipped": "the ceiling keeps no presence that could expire"}}
-    for kind in ("hadir", "bare"):
+    for kind in bench.kinds:
+        if kind == "raw":
+            continue
         with Servers(bench, kind, processes=2) as servers:
             spec = servers.spec([servers.room(config["victims"] + config["watchers"])])
             params = {"victims": config["victims"], "kill_pid": servers.pids[1], "timeout": config["timeout"][kind]}
@@ -318,7 +355,8 @@ def machine() -> dict:
 
 def versions() -> dict:
     found = {}
-    for package in ("django", "channels", "daphne", "channels-redis", "redis", "websockets", "twisted", "django-q2"):
+    for package in ("django", "channels", "daphne", "channels-redis", "redis", "websockets", "twisted", "django-q2",
+                    "uvicorn", "uvloop", "httptools"):
         with contextlib.suppress(metadata.PackageNotFoundError):
             found[package] = metadata.version(package)
     return found
@@ -335,15 +373,15 @@ def rows(results: dict) -> list[tuple]:
     table = []
     live = {name: figures for name, figures in results["live"].items() if "error" not in figures}
 
-    def add(scenario, figure, target, values, bound=(False, False, False), met=None, ratio=True):
-        table.append((scenario, figure, target, values, bound, met, ratio))
+    def add(scenario, figure, target, values, bound=None, met=None, ratio=True):
+        table.append((scenario, figure, target, values, bound or (False,) * len(KINDS), met, ratio))
 
     def bound_of(results_by_kind):
         return tuple(bool(_value(results_by_kind.get(kind), "client_bound")) for kind in KINDS)
 
     if "fanout" in live:
-        for size in live["fanout"]["hadir"]:
-            by_kind = {kind: live["fanout"][kind].get(size) for kind in KINDS}
+        for size in next(iter(live["fanout"].values()), {}):
+            by_kind = {kind: live["fanout"].get(kind, {}).get(size) for kind in KINDS}
             values = tuple(_value(by_kind[kind], "p99_ms") for kind in KINDS)
             lost = tuple(_value(by_kind[kind], "lost") for kind in KINDS)
             met = None
@@ -372,7 +410,7 @@ def rows(results: dict) -> list[tuple]:
     if "idle" in live:
         by_kind = live["idle"]
         checkpoints = {kind: (_value(by_kind.get(kind), "checkpoints") or []) for kind in KINDS}
-        for index, point in enumerate(checkpoints["hadir"]):
+        for index, point in enumerate(next((c for c in checkpoints.values() if c), [])):
             if "connections" not in point:
                 continue
             others = [checkpoints[kind][index] if index < len(checkpoints[kind]) else {} for kind in KINDS]
@@ -384,7 +422,7 @@ def rows(results: dict) -> list[tuple]:
                 tuple((other.get("handshake") or {}).get("p99_ms") for other in others))
             add("4 idle", f"{count}: failures", "0", tuple(other.get("failures") for other in others), ratio=False)
         chats = {kind: _value(by_kind.get(kind), "chat") or {} for kind in KINDS}
-        size = chats["hadir"].get("room_size")
+        size = next((c["room_size"] for c in chats.values() if c.get("room_size")), None)
         values = tuple(chats[kind].get("p99_ms") for kind in KINDS)
         add("4 idle", f"chat into room of {size}: p99 ms", "≤ 150", values,
             tuple(bool(chats[kind].get("client_bound")) for kind in KINDS),
@@ -413,21 +451,21 @@ def rows(results: dict) -> list[tuple]:
             met=isinstance(values[0], float | int) and values[0] <= 30)
     for name, figures in results["live"].items():
         if "error" in figures:
-            add(name, "failed: " + figures["error"][:80], "", (None, None, None))
+            add(name, "failed: " + figures["error"][:80], "", (None,) * len(KINDS))
     for name, figures in results.get("others", {}).items():
         if "skipped" in figures or "error" in figures:
-            add(name, figures.get("skipped") or "failed: " + figures["error"][:80], "", (None, None, None))
+            add(name, figures.get("skipped") or "failed: " + figures["error"][:80], "", (None,) * len(KINDS))
             continue
         flat = dict(_flatten(figures))
         for key, (label, target, check) in OTHER_FIGURES.get(name, {}).items():
             value = flat.get(key)
-            add(OTHER_LABELS.get(name, name), label.format(**flat), target, (value, None, None),
+            add(OTHER_LABELS.get(name, name), label.format(**flat), target, (value, None, None, None),
                 met=None if not isinstance(value, int | float) else check(value))
         if name == "rooms_latency":
             for row in figures.get("rooms_latency", []):
                 if "p99_ms" in row:
                     add("rooms_latency", f"join → diff, {row['processes']} proc., room {row['room']}: p99 ms", "",
-                        (row["p99_ms"], None, None))
+                        (row["p99_ms"], None, None, None))
     return table
 
 
@@ -486,21 +524,24 @@ def _ratio(value, base) -> str:
 
 
 def table_text(results: dict) -> str:
-    header = ("scenario", "figure", "target", "Hadir", "bare Ch.", "raw ws", "H÷bare", "H÷raw", "met")
+    header = ("scenario", "figure", "target", "Hadir", "uvicorn", "bare Ch.", "raw ws", "H÷bare", "H÷raw", "uv÷H",
+              "met")
     lines = [header]
     for scenario, figure, target, values, bound, met, ratio in rows(results):
+        hadir, uvicorn, bare, raw = values
         lines.append((
             scenario, figure, target, *(_cell(v, b) for v, b in zip(values, bound, strict=True)),
-            _ratio(values[0], values[1]) if ratio else "", _ratio(values[0], values[2]) if ratio else "",
+            *((_ratio(hadir, bare), _ratio(hadir, raw), _ratio(uvicorn, hadir)) if ratio else ("", "", "")),
             "" if met is None else ("yes" if met else "NO"),
         ))
     widths = [max(len(str(line[i])) for line in lines) for i in range(len(header))]
     out = ["| " + " | ".join(str(cell).ljust(width) for cell, width in zip(line, widths, strict=True)) + " |"
            for line in lines]
     out.insert(1, "|" + "|".join("-" * (width + 2) for width in widths) + "|")
-    out.append("* the load client used more than 80% of its core: a client-bound figure. Ratios are Hadir's figure"
-               " divided by the baseline's (for latencies lower is better, for rates higher). `lost`: not delivered"
-               " within the drain window after the last send.")
+    out.append("* the load client used more than 80% of its core: a client-bound figure. Hadir is the default"
+               " (Daphne), uvicorn the same application on uvicorn. Ratios: Hadir's figure divided by each baseline's,"
+               " and uvicorn's divided by Hadir's (for latencies lower is better, for rates higher). `lost`: not"
+               " delivered within the drain window after the last send. `met` is the default's (Daphne's).")
     return "\n".join(out)
 
 
@@ -521,6 +562,8 @@ def main() -> None:
     mode.add_argument("--quick", action="store_true")
     mode.add_argument("--full", action="store_true")
     mode.add_argument("--table", action="store_true", help="print the table of bench/results/latest.json again")
+    parser.add_argument("--kinds", default=",".join(KINDS), help="comma-separated servers to measure (hadir,"
+                        "uvicorn,bare,raw); uvicorn is left out when it is not installed")
     parser.add_argument("--only", default="", help="comma-separated live scenarios (fanout,saturation,storm,"
                         "idle,scaled,crash,others); default all")
     arguments = parser.parse_args()
@@ -534,10 +577,14 @@ def main() -> None:
     quick = arguments.quick
     config = QUICK if quick else FULL
     only = set(filter(None, arguments.only.split(",")))
-    bench = Bench(quick=quick)
+    kinds = tuple(kind for kind in KINDS if kind in arguments.kinds.split(","))
+    if "uvicorn" in kinds and importlib.util.find_spec("uvicorn") is None:
+        log("uvicorn is not installed (pip install -r requirements-dev.txt): Hadir is measured on Daphne only")
+        kinds = tuple(kind for kind in kinds if kind != "uvicorn")
+    bench = Bench(quick=quick, kinds=kinds)
     started = time.monotonic()
     results = {"mode": "quick" if quick else "full", "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-               "machine": machine(), "versions": versions(), "live": {}, "config": config}
+               "machine": machine(), "versions": versions(), "kinds": list(kinds), "live": {}, "config": config}
     if results["machine"]["loadavg_start"][0] > 1:
         log(f"load average {results['machine']['loadavg_start'][0]:.2f} > 1: figures are taken under load")
     bench.prepare_database()

@@ -16,13 +16,14 @@ import uuid
 from autobahn.exception import Disconnected
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.sessions import InstanceSessionWrapper
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from rooms import selectors, services
 from rooms.errors import Forbidden, Invalid, RoomError
-from rooms.hub import away_grace, get_hub
+from rooms.hub import CHAT_PREFIX, away_grace, chat_id, get_hub
 from rooms.presence import MEDIA_FLAGS
 from scheduling.models import Attendee
 
@@ -57,6 +58,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
     # --- connection --------------------------------------------------------------------------
 
     async def connect(self):
+        # Frames skip Channels' session wrapper: it reads the session on every message but only
+        # ever saves it on an HTTP response, and that was a tenth of a frame's cost on Daphne.
+        wrapper = getattr(self.base_send, "__self__", None)
+        self.send_frame = wrapper.real_send if isinstance(wrapper, InstanceSessionWrapper) else self.base_send
         await self.accept()
         self.room_id = str(self.scope["url_route"]["kwargs"]["occurrence_id"])
         entry = await database_sync_to_async(selectors.room_entry)(
@@ -104,19 +109,17 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.view = "all" if self.entry.moderator else "public"
         self.syncing, self.buffer = True, []  # diffs wait until the snapshot they follow is sent
         self.held = []  # live room events wait behind the snapshot and the chat history
-        self.interval_id, history = await database_sync_to_async(_enter_room)(
-            occurrence=self.entry.occurrence, attendee_id=self.attendee_id, instance=self.hub.instance
-        )
-        if not self.joined:  # the socket went while the database answered
-            await database_sync_to_async(services.attendance_close)(interval_id=self.interval_id)
-            return
+        self.interval_id = self.hub.attendance.open(room_id=self.room_id, attendee_id=self.attendee_id)
         await self._send_snapshot()
+        history = await self.hub.chat_history(self.room_id, self.entry.occurrence)
+        if not self.joined:  # the socket went meanwhile
+            return
         for frame in history:
             await self.push(frame)
-        last_id = json.loads(history[-1])["id"] if history else 0
+        last_id = chat_id(history[-1]) if history else 0
         held, self.held = self.held, None
         for frame in held:
-            if frame.startswith('{"type":"chat.message"') and json.loads(frame)["id"] <= last_id:
+            if frame.startswith(CHAT_PREFIX) and chat_id(frame) <= last_id:
                 continue  # already in the history
             await self.push(frame)
 
@@ -143,16 +146,17 @@ class RoomConsumer(AsyncWebsocketConsumer):
         ):
             self.hub.changed(self.room_id, self.attendee_id)
         if self.interval_id is not None:
-            await database_sync_to_async(services.attendance_close)(interval_id=self.interval_id)
+            await asyncio.shield(self.hub.attendance.close(self.interval_id))
 
     # --- delivery (called by the hub) ----------------------------------------------------------
 
     async def push(self, frame: str):
         try:
-            await self.base_send({"type": "websocket.send", "text": frame})
-        except Disconnected:
+            await self.send_frame({"type": "websocket.send", "text": frame})
+        except (Disconnected, OSError):
             # Closed under us (its disconnect runs next): the hub's delivery of this frame to the
-            # room's other sockets must go on.
+            # room's other sockets must go on. Daphne raises Disconnected, uvicorn ClientDisconnected
+            # (an OSError).
             log.debug("frame for a closed socket of room %s dropped", self.room_id)
 
     async def push_live(self, frame: str):
@@ -185,7 +189,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def _send_snapshot(self):
         try:
-            snapshot = await self.hub.store.snapshot(room=self.room_id)
+            snapshot = await self.hub.snapshot(self.room_id)
             self.seq, frame = snapshot.frame(moderator=self.view == "all")
             await self.push(frame)
         finally:
@@ -251,12 +255,6 @@ class RoomConsumer(AsyncWebsocketConsumer):
     def require_moderator(self):
         if not self.entry.moderator:
             raise Forbidden(_("Only the room's moderators may do this."))
-
-
-def _enter_room(*, occurrence, attendee_id: str, instance: str) -> tuple:
-    """One trip to the database thread on admission: the attendance interval and the recent chat."""
-    interval = services.attendance_open(occurrence_id=str(occurrence.pk), attendee_id=attendee_id, instance=instance)
-    return interval.pk, selectors.chat_history(occurrence=occurrence)
 
 
 def _language(scope, attendee) -> str:

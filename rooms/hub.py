@@ -20,19 +20,17 @@ from typing import TYPE_CHECKING
 
 from channels.db import database_sync_to_async
 from django.conf import settings
+from django.utils import timezone
 
-from rooms.presence import DIFF_PREFIX, MemoryStore, RedisStore, channel_name
+from rooms import presence, selectors
+from rooms.presence import DIFF_PREFIX, MemoryStore, RedisStore, Snapshot, channel_name
 
 if TYPE_CHECKING:
     from rooms.consumers import RoomConsumer
 
 log = logging.getLogger(__name__)
 
-# A change waits at most this long for others to share its presence.diff; in big rooms the window
-# grows with the sockets served here, so that a join storm costs at most about half a core in
-# flushes (each one writes a frame to every socket, ~50 µs each on Daphne).
-BATCH_SECONDS = 0.015
-BATCH_SECONDS_PER_SOCKET = 0.0001
+CHAT_PREFIX = '{"type":"chat.message"'
 SWEEP_SECONDS = 1.0
 
 
@@ -53,6 +51,12 @@ class LocalRoom:
         # This process's subscription to the room's events; every socket waits for it, not only
         # the first, or one attaching meanwhile could miss a chat line published before it.
         self.subscribed: asyncio.Task | None = None
+        # The recent chat lines, read once when someone here first enters, then kept up to date
+        # from the lines this process delivers (Hub.chat_history); lines delivered while the
+        # read is in flight wait in ``chat_meanwhile``.
+        self.history: list[str] | None = None
+        self.history_read: asyncio.Task | None = None
+        self.chat_meanwhile: list[str] = []
 
     def add(self, socket: RoomConsumer) -> None:
         self.sockets.add(socket)
@@ -69,6 +73,71 @@ class LocalRoom:
     def of(self, attendee_id: str) -> list[RoomConsumer]:
         return list(self.by_attendee.get(attendee_id, ()))
 
+    def remember_chat(self, frame: str) -> None:
+        if self.history is not None:
+            self.history.append(frame)
+            del self.history[:-selectors.CHAT_HISTORY]
+        elif self.history_read is not None:
+            self.chat_meanwhile.append(frame)
+
+
+def chat_id(frame: str) -> int:
+    return json.loads(frame)["id"]
+
+
+class AttendanceWriter:
+    """Attendance intervals, written in batches: one trip to the database for the admissions and
+    leaves of this process in the last moment. One INSERT per joiner on Daphne's single
+    database thread made a join storm wait for the database (bench/README.md). A failed write is
+    retried until it succeeds; ``close`` returns a future that resolves once its batch is written.
+    """
+
+    # Changes wait this long to share a trip: a row costs 0.7 ms written alone, 0.14 ms in a batch.
+    GATHER_SECONDS = 0.05
+    RETRY_SECONDS = 1.0
+
+    def __init__(self, hub: Hub):
+        self.hub = hub
+        self.opened: list[tuple] = []
+        self.closed: list[tuple] = []
+        self.written: asyncio.Future | None = None
+        self.task: asyncio.Task | None = None
+
+    def open(self, *, room_id: str, attendee_id: str) -> uuid.UUID:
+        interval_id = uuid.uuid4()
+        self.opened.append((interval_id, room_id, attendee_id, timezone.now()))
+        self._start()
+        return interval_id
+
+    def close(self, interval_id: uuid.UUID) -> asyncio.Future:
+        self.closed.append((interval_id, timezone.now()))
+        return self._start()
+
+    def _start(self) -> asyncio.Future:
+        if self.written is None:
+            self.written = self.hub.loop.create_future()
+        if self.task is None or self.task.done():
+            self.task = self.hub._spawn(self._write())
+        return self.written
+
+    async def _write(self) -> None:
+        from rooms import services
+
+        await asyncio.sleep(self.GATHER_SECONDS)
+        while self.opened or self.closed:
+            opened, closed, written = self.opened, self.closed, self.written
+            self.opened, self.closed, self.written = [], [], None
+            while True:
+                try:
+                    await database_sync_to_async(services.attendance_record)(
+                        instance=self.hub.instance, opened=opened, closed=closed
+                    )
+                    break
+                except Exception:
+                    log.exception("writing %d attendance changes failed; retrying", len(opened) + len(closed))
+                    await asyncio.sleep(self.RETRY_SECONDS)
+            written.set_result(None)
+
 
 class Hub:
     def __init__(self):
@@ -77,6 +146,8 @@ class Hub:
         self.store = RedisStore(settings.REDIS_URL) if settings.REDIS_URL else MemoryStore()
         self.rooms: dict[str, LocalRoom] = {}
         self._pending: dict[str, set[str]] = {}
+        self._snapshots: dict[str, asyncio.Future] = {}
+        self.attendance = AttendanceWriter(self)
         self._last_flush: dict[str, float] = {}
         self._pubsub = None
         self._listener: asyncio.Task | None = None
@@ -121,9 +192,14 @@ class Hub:
             pending.update(attendee_ids)
             return
         self._pending[room_id] = set(attendee_ids)
-        room = self.rooms.get(room_id)
-        window = max(BATCH_SECONDS, BATCH_SECONDS_PER_SOCKET * (len(room.sockets) if room else 0))
-        wait = self._last_flush.get(room_id, 0.0) + window - time.monotonic()
+        if self.store.shared:
+            window = presence.FLUSH_MIN_SECONDS  # Redis paces the room's diffs across all its processes
+        else:
+            room = self.rooms.get(room_id)
+            window = presence.flush_window(len(room.sockets) if room else 0)
+        self._flush_in(room_id, self._last_flush.get(room_id, 0.0) + window - time.monotonic())
+
+    def _flush_in(self, room_id: str, wait: float) -> None:
         if wait > 0:
             self.loop.call_later(wait, self._start_flush, room_id, context=contextvars.Context())
         else:
@@ -143,15 +219,61 @@ class Hub:
     async def _flush(self, room_id: str) -> None:
         attendee_ids = self._pending.pop(room_id, set())
         self._last_flush[room_id] = time.monotonic()
-        if not attendee_ids:
+        if not attendee_ids and not self.store.shared:
             return
         try:
-            message = await self.store.flush(room=room_id, aids=attendee_ids)
+            flushed = await self.store.flush(room=room_id, aids=attendee_ids)
         except Exception:
             log.exception("presence flush failed for room %s", room_id)
             return
-        if message:
-            await self.dispatch(room_id, message)
+        if flushed.retry_after and room_id not in self._pending:
+            # The room's window has not passed: the changes wait in the store; flush them then
+            # (unless a process that flushes sooner takes them, and this finds nothing left).
+            self._pending[room_id] = set()
+            self._flush_in(room_id, flushed.retry_after)
+        if flushed.message:
+            await self.dispatch(room_id, flushed.message)
+
+    async def snapshot(self, room_id: str) -> Snapshot:
+        """The room's presence now, read once for all of this process's sockets that ask meanwhile.
+
+        In a join storm every joiner needs the whole list; one read per joiner moved the room
+        N times over (bench/README.md). A read serves only those who asked before it started:
+        they already buffer the diffs that follow it. Later askers share the next read.
+        """
+        waiting = self._snapshots.get(room_id)
+        if waiting is None:
+            waiting = self._snapshots[room_id] = self.loop.create_future()
+            self._spawn(self._read_snapshot(room_id, waiting))
+        return await asyncio.shield(waiting)
+
+    async def _read_snapshot(self, room_id: str, waiting: asyncio.Future) -> None:
+        await asyncio.sleep(0)  # the askers of this loop turn join before the read starts
+        del self._snapshots[room_id]
+        try:
+            waiting.set_result(await self.store.snapshot(room=room_id))
+        except Exception as exc:  # noqa: BLE001 - every waiting socket gets it
+            waiting.set_exception(exc)
+
+    async def chat_history(self, room_id: str, occurrence) -> list[str]:
+        """The room's recent chat lines, oldest first, for a socket attached here that enters."""
+        room = self.rooms[room_id]
+        if room.history is None:
+            if room.history_read is None:
+                room.history_read = self._spawn(self._read_history(room, occurrence))
+            await asyncio.shield(room.history_read)
+        return list(room.history)
+
+    async def _read_history(self, room: LocalRoom, occurrence) -> None:
+        try:
+            frames = await database_sync_to_async(selectors.chat_history)(occurrence=occurrence)
+        except Exception:
+            room.history_read = None  # the next one to enter reads again
+            raise
+        last = chat_id(frames[-1]) if frames else 0
+        frames += [frame for frame in room.chat_meanwhile if chat_id(frame) > last]
+        room.history = frames[-selectors.CHAT_HISTORY:]
+        room.chat_meanwhile = []
 
     # --- publishing and delivery -----------------------------------------------------------
 
@@ -202,6 +324,8 @@ class Hub:
                 for socket in list(room.sockets):
                     await socket.close(code=envelope["close"])
         elif kind == "admitted":
+            if frame.startswith(CHAT_PREFIX):
+                room.remember_chat(frame)
             for socket in list(room.sockets):
                 if socket.view:
                     await socket.push_live(frame)
@@ -276,6 +400,9 @@ class Hub:
 
     async def close(self) -> None:
         """Stop the background work and let go of Redis (tests start a hub per event loop)."""
+        if self.attendance.task is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.shield(self.attendance.task), 5)
         for task in (self._sweeper, self._listener):
             if task is not None:
                 task.cancel()

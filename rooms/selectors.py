@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from rooms.models import Admission, AttendanceInterval, ChatMessage, RoomState
@@ -90,12 +90,20 @@ class Entry:
 
 
 def room_entry(*, scope: dict, occurrence_id: str, now: datetime) -> Entry:
+    """The door check of a socket. Every join runs it, so it reads little: the sitting with its
+    event and status in one query, the attendee, and a non-moderator's lobby decision."""
     try:
         key = uuid.UUID(str(occurrence_id))
     except ValueError:
         return Entry(close=4404)
-    occurrence = Occurrence.objects.select_related("event").filter(pk=key).first()
-    if occurrence is None:
+    try:
+        occurrence = (
+            Occurrence.objects.select_related("event")
+            .annotate(room_status=F("room_state__status"), room_reason=F("room_state__reason"),
+                      room_next_at=F("room_state__next_at"))
+            .get(pk=key)
+        )
+    except Occurrence.DoesNotExist:
         return Entry(close=4404)
     user = scope.get("user")
     attendee = attendee_for(scope, user, occurrence)
@@ -105,14 +113,19 @@ def room_entry(*, scope: dict, occurrence_id: str, now: datetime) -> Entry:
     policy = policy_for(occurrence.event)
     if not policy.may_enter(attendee):
         return Entry(close=4403)
-    status = room_status(occurrence, policy)
+    if occurrence.room_status is None:
+        status = RoomStatus(policy.initial_status)
+    else:
+        status = RoomStatus(occurrence.room_status, occurrence.room_reason, occurrence.room_next_at)
     opens_at, closes_at = room_window(occurrence)
     if room_is_over(occurrence, status.status, policy, now):
         return Entry(close=4410)
     if now < opens_at:
         return Entry(close=4403)
     moderator = bool(policy.is_moderator(attendee))
-    decision = Admission.objects.filter(occurrence=occurrence, attendee=attendee).first()
+    decision = None
+    if not moderator:
+        decision = Admission.objects.filter(occurrence=occurrence, attendee=attendee).order_by().first()
     denied_reason = None
     if moderator:
         admitted = True

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -150,16 +151,33 @@ def chat_send(*, occurrence: Occurrence, attendee: Attendee, text: str) -> ChatM
     return message
 
 
-def attendance_open(*, occurrence_id: str, attendee_id: str, instance: str) -> AttendanceInterval:
-    now = timezone.now()
-    return AttendanceInterval.objects.create(
-        occurrence_id=occurrence_id, attendee_id=attendee_id, instance=instance, joined_at=now, last_seen_at=now
-    )
+def attendance_record(*, instance: str, opened: list[tuple] = (), closed: list[tuple] = ()) -> None:
+    """Write a batch of attendance (``rooms.hub.AttendanceWriter``): the intervals ``opened``, as
+    ``(id, occurrence_id, attendee_id, at)``, then those ``closed``, as ``(id, at)``.
+
+    One transaction for the batch; should a row be refused (its sitting deleted meanwhile), the
+    batch is written row by row so that the others are kept.
+    """
+    rows = [
+        AttendanceInterval(id=interval_id, occurrence_id=occurrence_id, attendee_id=attendee_id, instance=instance,
+                           joined_at=at, last_seen_at=at)
+        for interval_id, occurrence_id, attendee_id, at in opened
+    ]
+    try:
+        with transaction.atomic():
+            AttendanceInterval.objects.bulk_create(rows)
+            for interval_id, at in closed:
+                _attendance_close(interval_id, at)
+    except IntegrityError:
+        for row in rows:
+            with contextlib.suppress(IntegrityError), transaction.atomic():
+                row.save(force_insert=True)
+        for interval_id, at in closed:
+            _attendance_close(interval_id, at)
 
 
-def attendance_close(*, interval_id) -> None:
-    now = timezone.now()
-    AttendanceInterval.objects.filter(pk=interval_id, left_at__isnull=True).update(left_at=now, last_seen_at=now)
+def _attendance_close(interval_id, at: datetime) -> None:
+    AttendanceInterval.objects.filter(pk=interval_id, left_at__isnull=True).update(left_at=at, last_seen_at=at)
 
 
 def attendance_sweep(*, instance: str, ttl: float) -> int:

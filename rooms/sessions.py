@@ -28,16 +28,17 @@ def remembered_ids(session_or_scope) -> list[str]:
 
 def attendee_for(session_or_scope, user, occurrence: Occurrence) -> Attendee | None:
     """The active attendee of the occurrence's event that this session or user is, else None."""
-    active = Attendee.objects.select_related("event").filter(
+    active = Attendee.objects.filter(
         event_id=occurrence.event_id, removed_at__isnull=True, join_token_revoked_at__isnull=True
     )
+    found = None
     ids = remembered_ids(session_or_scope)
     if ids:
         # The latest link followed wins when a session holds two seats in one event.
-        found = {str(a.pk): a for a in active.filter(pk__in=ids)}
-        for attendee_id in reversed(ids):
-            if attendee_id in found:
-                return found[attendee_id]
-    if user is not None and user.is_authenticated:
-        return active.filter(user=user).first()
-    return None
+        seats = {str(a.pk): a for a in active.filter(pk__in=ids).order_by()}
+        found = next((seats[attendee_id] for attendee_id in reversed(ids) if attendee_id in seats), None)
+    if found is None and user is not None and user.is_authenticated:
+        found = active.filter(user=user).first()
+    if found is not None:
+        found.event = occurrence.event  # loaded with the occurrence: not read again
+    return found

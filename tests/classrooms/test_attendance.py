@@ -2,6 +2,7 @@
 
 import csv
 import io
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from django.utils import timezone
 from classrooms import attendance, services
 from classrooms.chart import term_chart
 from rooms import services as room_services
+from rooms.models import AttendanceInterval
 from scheduling.models import Attendee
 from tests.classrooms.conftest import clock_at, past_meeting
 
@@ -31,15 +33,13 @@ def attendee(occurrence, name):
 
 def stay(occurrence, who, joined_after: float, left_after: float | None, instance="proc-a"):
     """Join ``joined_after`` minutes from the start; leave ``left_after`` minutes from it (None: stay)."""
-    start = occurrence.start
-    with clock_at(start + timedelta(minutes=joined_after)):
-        interval = room_services.attendance_open(
-            occurrence_id=str(occurrence.pk), attendee_id=str(who.pk), instance=instance
-        )
+    start, interval_id = occurrence.start, uuid.uuid4()
+    joined = start + timedelta(minutes=joined_after)
+    room_services.attendance_record(instance=instance, opened=[(interval_id, occurrence.pk, who.pk, joined)])
     if left_after is not None:
-        with clock_at(start + timedelta(minutes=left_after)):
-            room_services.attendance_close(interval_id=interval.pk)
-    return interval
+        left = start + timedelta(minutes=left_after)
+        room_services.attendance_record(instance=instance, closed=[(interval_id, left)])
+    return AttendanceInterval.objects.get(pk=interval_id)
 
 
 def rows_by_name(summary):

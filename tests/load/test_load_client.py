@@ -98,6 +98,23 @@ def test_hadir_through_join_links(daphne_server):
     check_storm(hadir_spec(daphne_server, 5))
 
 
+class UvicornServer(daphne_support.DaphneServer):
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "uvicorn", "config.asgi:application", *run.UVICORN_OPTIONS,
+                "--port", str(self.port)]
+
+
+def test_hadir_on_uvicorn_with_the_documented_options(transactional_db, tmp_path):
+    server = UvicornServer(log_dir=tmp_path)
+    server.start()
+    try:
+        check_chat(hadir_spec(server, 5))
+        check_storm(hadir_spec(server, 5))
+    finally:
+        server.stop()
+    assert "Traceback" not in server.log_path.read_text()
+
+
 def test_bench_room_prints_working_links(db):
     out = io.StringIO()
     call_command("bench_room", "--participants", "2", "--json", stdout=out)

@@ -9,6 +9,7 @@ from asgiref.sync import sync_to_async
 from django.utils import timezone
 
 from rooms import hub as hub_module
+from rooms import services as room_services
 from rooms.models import Admission, AttendanceInterval, AuditEntry, ChatMessage, RoomState
 from rooms.presence import diff_message
 from scheduling import services as scheduling
@@ -214,9 +215,8 @@ async def test_chat_is_stored_delivered_and_replayed_on_admission(connect):
     assert await sync_to_async(ChatMessage.objects.count)() == 1
 
     def many():
-        ChatMessage.objects.bulk_create(
-            ChatMessage(occurrence=room.occurrence, attendee=ani, text=f"line {n}") for n in range(60)
-        )
+        for n in range(60):
+            room_services.chat_send(occurrence=room.occurrence, attendee=ani, text=f"line {n}")
 
     await sync_to_async(many)()
     host = await entered(connect, room, room.host)
@@ -231,6 +231,20 @@ async def test_chat_is_stored_delivered_and_replayed_on_admission(connect):
     except TimeoutError:
         raise AssertionError([m["type"] for m in guest.seen]) from None
     assert history[-1]["text"] == "line 59" and history[0]["text"] == "line 10"
+
+
+async def test_the_first_to_enter_on_a_process_gets_the_history_from_the_database(connect):
+    room = await sync_to_async(make_room)()
+    ani, budi = room.people
+
+    def earlier():
+        ChatMessage.objects.bulk_create(
+            ChatMessage(occurrence=room.occurrence, attendee=budi, text=f"earlier {n}") for n in range(3)
+        )
+
+    await sync_to_async(earlier)()
+    client = await entered(connect, room, ani)
+    assert [(await client.until("chat.message"))["text"] for _ in range(3)] == ["earlier 0", "earlier 1", "earlier 2"]
 
 
 async def test_hand_raise_and_lower(connect):

@@ -1,5 +1,6 @@
 """The presence store on its own, in memory and in Redis: the same behaviour from both."""
 
+import asyncio
 import json
 import time
 import uuid
@@ -27,10 +28,15 @@ def parse(message: str | None) -> dict:
     }
 
 
+class Memory(MemoryStore):
+    async def flush(self, *, room, aids):
+        return (await super().flush(room=room, aids=aids)).message
+
+
 @pytest.fixture(params=["memory", "redis"])
 async def store(request, settings):
     if request.param == "memory":
-        yield MemoryStore()
+        yield Memory()
         return
     url = request.getfixturevalue("redis_url")
     settings.Q_CLUSTER = {**settings.Q_CLUSTER, "name": f"test-{uuid.uuid4().hex[:8]}"}
@@ -40,7 +46,11 @@ async def store(request, settings):
     await pubsub.subscribe(f"{instance.prefix}ch:{ROOM}")
 
     async def flush(*, room, aids):
-        await RedisStore.flush(instance, room=room, aids=aids)
+        # As the hub does: while the room's window has not passed, the changes wait in Redis.
+        flushed = await RedisStore.flush(instance, room=room, aids=aids)
+        while flushed.retry_after:
+            await asyncio.sleep(flushed.retry_after)
+            flushed = await RedisStore.flush(instance, room=room, aids=set())
         deadline = time.monotonic() + 1
         while time.monotonic() < deadline:
             message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=0.2)
@@ -139,3 +149,36 @@ async def test_a_dead_instance_is_reaped_by_another(redis_url, settings):
         if keys:
             await store.redis.delete(*keys)
         await store.redis.aclose()
+
+
+async def test_redis_paces_a_rooms_diffs_across_processes(redis_url, settings):
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "name": f"test-{uuid.uuid4().hex[:8]}"}
+    first, second = RedisStore(redis_url), RedisStore(redis_url)  # two processes
+    pubsub = first.redis.pubsub()
+    await pubsub.subscribe(f"{first.prefix}ch:{ROOM}")
+    try:
+        for aid, name, process in (("a", "Ani", first), ("b", "Budi", second), ("c", "Citra", second)):
+            await process.join(room=ROOM, aid=aid, conn=f"c-{aid}", instance="i1", info=info(aid, name), admitted=True)
+        assert (await first.flush(room=ROOM, aids={"a"})).retry_after == 0
+        # Within the window after that diff: the changes of either process wait in Redis.
+        waits = [(await second.flush(room=ROOM, aids={"b"})).retry_after,
+                 (await first.flush(room=ROOM, aids={"c"})).retry_after]
+        assert all(0 < wait <= 0.016 for wait in waits)
+        await asyncio.sleep(max(waits))
+        assert (await second.flush(room=ROOM, aids=set())).retry_after == 0
+        assert (await first.flush(room=ROOM, aids=set())).retry_after == 0  # nothing left: no diff
+        diffs, deadline = [], time.monotonic() + 1
+        while time.monotonic() < deadline:
+            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=0.1)
+            if message is not None and message["type"] == "message":
+                diffs.append(parse(message["data"].decode())["all"])
+        assert [(d["seq"], sorted(p["name"] for p in d["joins"])) for d in diffs] == [
+            (1, ["Ani"]), (2, ["Budi", "Citra"])
+        ]
+    finally:
+        await pubsub.aclose()
+        keys = await first.redis.keys(f"{first.prefix}*")
+        if keys:
+            await first.redis.delete(*keys)
+        for store in (first, second):
+            await store.redis.aclose()
