@@ -148,12 +148,42 @@ class Hub:
         self._pending: dict[str, set[str]] = {}
         self._snapshots: dict[str, asyncio.Future] = {}
         self.attendance = AttendanceWriter(self)
+        self._knocks: list[tuple[selectors.Knock, asyncio.Future]] = []
+        self._door: asyncio.Task | None = None
         self._last_flush: dict[str, float] = {}
         self._pubsub = None
         self._listener: asyncio.Task | None = None
         self._last_db_refresh = 0.0
         self._tasks: set[asyncio.Task] = set()
         self._sweeper = self._spawn(self._sweep_forever())
+
+    # --- the door ----------------------------------------------------------------------------
+
+    async def door(self, scope: dict, occurrence_id: str) -> selectors.Entry:
+        """The door check of a socket, in one trip to the database for every socket of this
+        process that knocks while the previous trip is under way (a join storm's batches)."""
+        future = self.loop.create_future()
+        self._knocks.append((selectors.Knock(scope, occurrence_id), future))
+        if self._door is None or self._door.done():
+            self._door = self._spawn(self._open_door())
+        return await future
+
+    async def _open_door(self) -> None:
+        while self._knocks:
+            knocks, self._knocks = self._knocks, []
+            try:
+                entries = await database_sync_to_async(selectors.room_entries)(
+                    knocks=[knock for knock, _ in knocks], now=timezone.now()
+                )
+            except Exception as exc:  # noqa: BLE001 - every socket of the batch gets it
+                entries = [exc] * len(knocks)
+            for (_, future), entry in zip(knocks, entries, strict=True):
+                if future.done():  # the socket went meanwhile
+                    continue
+                if isinstance(entry, Exception):
+                    future.set_exception(entry)
+                else:
+                    future.set_result(entry)
 
     # --- local sockets ---------------------------------------------------------------------
 

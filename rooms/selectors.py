@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import hmac
 import json
@@ -16,7 +17,7 @@ from django.utils import timezone
 from rooms.models import Admission, AttendanceInterval, ChatMessage, RoomState
 from rooms.policies import RoomPolicy, policy_for
 from rooms.presence import participant_info
-from rooms.sessions import attendee_for, remembered_ids
+from rooms.sessions import active_seats, latest_seat, remembered_ids
 from scheduling.models import Attendee, Occurrence
 
 CHAT_HISTORY = 50
@@ -89,27 +90,76 @@ class Entry:
     closes_at: datetime | None = None
 
 
-def room_entry(*, scope: dict, occurrence_id: str, now: datetime) -> Entry:
-    """The door check of a socket. Every join runs it, so it reads little: the sitting with its
-    event and status in one query, the attendee, and a non-moderator's lobby decision."""
+@dataclass(frozen=True)
+class Knock:
+    """A socket at a room's door: its scope (session, user) and the room it asks for."""
+
+    scope: dict
+    occurrence_id: str
+
+
+def room_entries(*, knocks: list[Knock], now: datetime) -> list[Entry]:
+    """The door checks of sockets that knocked together (``Hub.door``), answered in order.
+
+    Every join runs this, so a batch shares its queries: the sittings with their events and
+    statuses, the seats the sessions remember, and the lobby decisions (a signed-in user whose
+    session remembers no seat costs one more). A join storm took one set per socket before.
+    """
+    keys = [_occurrence_key(knock.occurrence_id) for knock in knocks]
+    occurrences = {
+        occurrence.pk: occurrence
+        for occurrence in Occurrence.objects.select_related("event")
+        .annotate(room_status=F("room_state__status"), room_reason=F("room_state__reason"),
+                  room_next_at=F("room_state__next_at"))
+        .filter(pk__in={key for key in keys if key is not None})
+    }
+    remembered = [remembered_ids(knock.scope) for knock in knocks]
+    wanted = {attendee_id for ids in remembered for attendee_id in ids}
+    seats = {str(a.pk): a for a in active_seats().filter(pk__in=wanted).order_by()} if wanted else {}
+    entries = [
+        _entry_before_the_lobby(knock.scope, occurrences.get(key), ids, seats, now)
+        for knock, key, ids in zip(knocks, keys, remembered, strict=True)
+    ]
+    waiting = [entry for entry in entries if not entry.close and not entry.moderator]
+    if waiting:
+        decisions = {
+            (decision.occurrence_id, decision.attendee_id): decision
+            for decision in Admission.objects.filter(
+                occurrence_id__in={entry.occurrence.pk for entry in waiting},
+                attendee_id__in={entry.attendee.pk for entry in waiting},
+            ).order_by()
+        }
+        for entry in waiting:
+            decision = decisions.get((entry.occurrence.pk, entry.attendee.pk))
+            if decision is not None:
+                entry.admitted = decision.decision == Admission.Decision.ADMITTED
+                entry.denied_reason = None if entry.admitted else decision.reason
+            else:
+                entry.admitted = bool(entry.policy.enters_directly(entry.attendee, status=entry.status.status))
+    return entries
+
+
+def _occurrence_key(occurrence_id: str) -> uuid.UUID | None:
     try:
-        key = uuid.UUID(str(occurrence_id))
+        return uuid.UUID(str(occurrence_id))
     except ValueError:
-        return Entry(close=4404)
-    try:
-        occurrence = (
-            Occurrence.objects.select_related("event")
-            .annotate(room_status=F("room_state__status"), room_reason=F("room_state__reason"),
-                      room_next_at=F("room_state__next_at"))
-            .get(pk=key)
-        )
-    except Occurrence.DoesNotExist:
+        return None
+
+
+def _entry_before_the_lobby(scope: dict, occurrence: Occurrence | None, ids: list[str], seats: dict,
+                            now: datetime) -> Entry:
+    """Everything of the door check but a non-moderator's lobby decision (``admitted`` False)."""
+    if occurrence is None:
         return Entry(close=4404)
     user = scope.get("user")
-    attendee = attendee_for(scope, user, occurrence)
+    attendee = latest_seat(ids, seats, occurrence.event_id)
+    if attendee is None and user is not None and user.is_authenticated:
+        attendee = active_seats().filter(event_id=occurrence.event_id, user=user).first()
     if attendee is None:
-        signed_in = (user is not None and user.is_authenticated) or bool(remembered_ids(scope))
+        signed_in = (user is not None and user.is_authenticated) or bool(ids)
         return Entry(close=4403 if signed_in else 4401)
+    attendee = copy.copy(attendee)  # two sockets of one person in a batch get their own
+    attendee.event = occurrence.event
     policy = policy_for(occurrence.event)
     if not policy.may_enter(attendee):
         return Entry(close=4403)
@@ -123,20 +173,9 @@ def room_entry(*, scope: dict, occurrence_id: str, now: datetime) -> Entry:
     if now < opens_at:
         return Entry(close=4403)
     moderator = bool(policy.is_moderator(attendee))
-    decision = None
-    if not moderator:
-        decision = Admission.objects.filter(occurrence=occurrence, attendee=attendee).order_by().first()
-    denied_reason = None
-    if moderator:
-        admitted = True
-    elif decision is not None:
-        admitted = decision.decision == Admission.Decision.ADMITTED
-        denied_reason = decision.reason if not admitted else None
-    else:
-        admitted = bool(policy.enters_directly(attendee, status=status.status))
     return Entry(
         occurrence=occurrence, attendee=attendee, policy=policy, status=status, moderator=moderator,
-        admitted=admitted, denied_reason=denied_reason, info=participant_of(attendee, policy),
+        admitted=moderator, info=participant_of(attendee, policy),
         may={action: bool(policy.may_send(attendee, action)) for action in ("chat", "hand", "signal")},
         closes_at=closes_at,
     )

@@ -26,19 +26,23 @@ def remembered_ids(session_or_scope) -> list[str]:
     return list(session.get(SESSION_KEY, []))
 
 
+def active_seats():
+    """Attendees who may still use their link: not removed, link not revoked."""
+    return Attendee.objects.filter(removed_at__isnull=True, join_token_revoked_at__isnull=True)
+
+
+def latest_seat(ids: list[str], seats: dict[str, Attendee], event_id) -> Attendee | None:
+    """Of the seats a session remembers in this event, the one whose link was followed last."""
+    return next((seats[i] for i in reversed(ids) if i in seats and seats[i].event_id == event_id), None)
+
+
 def attendee_for(session_or_scope, user, occurrence: Occurrence) -> Attendee | None:
     """The active attendee of the occurrence's event that this session or user is, else None."""
-    active = Attendee.objects.filter(
-        event_id=occurrence.event_id, removed_at__isnull=True, join_token_revoked_at__isnull=True
-    )
-    found = None
     ids = remembered_ids(session_or_scope)
-    if ids:
-        # The latest link followed wins when a session holds two seats in one event.
-        seats = {str(a.pk): a for a in active.filter(pk__in=ids).order_by()}
-        found = next((seats[attendee_id] for attendee_id in reversed(ids) if attendee_id in seats), None)
+    seats = {str(a.pk): a for a in active_seats().filter(event_id=occurrence.event_id, pk__in=ids)} if ids else {}
+    found = latest_seat(ids, seats, occurrence.event_id)
     if found is None and user is not None and user.is_authenticated:
-        found = active.filter(user=user).first()
+        found = active_seats().filter(event_id=occurrence.event_id, user=user).first()
     if found is not None:
         found.event = occurrence.event  # loaded with the occurrence: not read again
     return found

@@ -149,3 +149,19 @@ async def test_attendance_is_written_in_batches_and_retried_after_a_failure(memo
     stored = await sync_to_async(rows)()
     assert set(stored) == set(ids) and stored[ids[0]] is not None and stored[ids[1]] is None
     await database_sync_to_async(connections.close_all)()
+
+
+async def test_sockets_knocking_together_share_one_door_check(memory_hub, monkeypatch):
+    batches = []
+
+    def room_entries(*, knocks, now):
+        batches.append([knock.occurrence_id for knock in knocks])
+        time.sleep(0.05)
+        return [f"entry for {knock.occurrence_id}" for knock in knocks]
+
+    monkeypatch.setattr(hub_module.selectors, "room_entries", room_entries)
+    first = asyncio.create_task(memory_hub.door({}, "r1"))
+    await asyncio.sleep(0.01)  # the first trip is under way: the next three wait for one more
+    rest = await asyncio.gather(*(memory_hub.door({}, f"r{n}") for n in (2, 3, 4)))
+    assert await first == "entry for r1" and rest == ["entry for r2", "entry for r3", "entry for r4"]
+    assert batches == [["r1"], ["r2", "r3", "r4"]]
