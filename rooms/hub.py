@@ -171,18 +171,18 @@ class Hub:
     async def _open_door(self) -> None:
         while self._knocks:
             knocks, self._knocks = self._knocks, []
+            waiting = [future for _, future in knocks]
             try:
                 entries = await database_sync_to_async(selectors.room_entries)(
                     knocks=[knock for knock, _ in knocks], now=timezone.now()
                 )
             except Exception as exc:  # noqa: BLE001 - every socket of the batch gets it
-                entries = [exc] * len(knocks)
-            for (_, future), entry in zip(knocks, entries, strict=True):
-                if future.done():  # the socket went meanwhile
-                    continue
-                if isinstance(entry, Exception):
-                    future.set_exception(entry)
-                else:
+                for future in waiting:
+                    if not future.done():  # else the socket went meanwhile
+                        future.set_exception(exc)
+                continue
+            for future, entry in zip(waiting, entries, strict=True):
+                if not future.done():
                     future.set_result(entry)
 
     # --- local sockets ---------------------------------------------------------------------

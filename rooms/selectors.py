@@ -17,7 +17,7 @@ from django.utils import timezone
 from rooms.models import Admission, AttendanceInterval, ChatMessage, RoomState
 from rooms.policies import RoomPolicy, policy_for
 from rooms.presence import participant_info
-from rooms.sessions import active_seats, latest_seat, remembered_ids
+from rooms.sessions import active_seats, remembered_ids, seat_for
 from scheduling.models import Attendee, Occurrence
 
 CHAT_HISTORY = 50
@@ -152,9 +152,7 @@ def _entry_before_the_lobby(scope: dict, occurrence: Occurrence | None, ids: lis
     if occurrence is None:
         return Entry(close=4404)
     user = scope.get("user")
-    attendee = latest_seat(ids, seats, occurrence.event_id)
-    if attendee is None and user is not None and user.is_authenticated:
-        attendee = active_seats().filter(event_id=occurrence.event_id, user=user).first()
+    attendee = seat_for(ids, seats, user, occurrence)
     if attendee is None:
         signed_in = (user is not None and user.is_authenticated) or bool(ids)
         return Entry(close=4403 if signed_in else 4401)

@@ -31,18 +31,20 @@ def active_seats():
     return Attendee.objects.filter(removed_at__isnull=True, join_token_revoked_at__isnull=True)
 
 
-def latest_seat(ids: list[str], seats: dict[str, Attendee], event_id) -> Attendee | None:
-    """Of the seats a session remembers in this event, the one whose link was followed last."""
-    return next((seats[i] for i in reversed(ids) if i in seats and seats[i].event_id == event_id), None)
+def seat_for(ids: list[str], seats: dict[str, Attendee], user, occurrence: Occurrence) -> Attendee | None:
+    """Of ``seats`` (active attendees by id) the one in the occurrence's event whose link this
+    session (``ids``) followed last, else the signed-in user's seat there, else None."""
+    found = next((seats[i] for i in reversed(ids) if i in seats and seats[i].event_id == occurrence.event_id), None)
+    if found is None and user is not None and user.is_authenticated:
+        found = active_seats().filter(event_id=occurrence.event_id, user=user).first()
+    return found
 
 
 def attendee_for(session_or_scope, user, occurrence: Occurrence) -> Attendee | None:
     """The active attendee of the occurrence's event that this session or user is, else None."""
     ids = remembered_ids(session_or_scope)
     seats = {str(a.pk): a for a in active_seats().filter(event_id=occurrence.event_id, pk__in=ids)} if ids else {}
-    found = latest_seat(ids, seats, occurrence.event_id)
-    if found is None and user is not None and user.is_authenticated:
-        found = active_seats().filter(event_id=occurrence.event_id, user=user).first()
+    found = seat_for(ids, seats, user, occurrence)
     if found is not None:
         found.event = occurrence.event  # loaded with the occurrence: not read again
     return found
