@@ -88,3 +88,18 @@ def test_preflight_names_an_unreachable_database():
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "DATABASE_URL" in lines[0] and "Traceback" not in result.stderr
+
+
+def bare_manage(*arguments: str) -> subprocess.CompletedProcess:
+    """manage.py with neither DEBUG nor SECRET_KEY set, as on a bare checkout."""
+    env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECRET_KEY", "DATABASE_URL",
+                                                                          "REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
+    return subprocess.run([sys.executable, "manage.py", *arguments], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_checking_migrations_needs_no_secret_key_but_serving_does():
+    checked = bare_manage("makemigrations", "--check", "--dry-run")
+    assert checked.returncode == 0, checked.stderr
+    refused = bare_manage("migrate", "--plan")
+    assert refused.returncode == 1 and "SECRET_KEY" in refused.stderr and "Traceback" not in refused.stderr
