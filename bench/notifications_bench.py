@@ -89,7 +89,9 @@ def _child(quick: bool) -> dict:
         ready = async_task("math.floor", 1.5)
         if result(ready, wait=60_000) != 1:
             raise RuntimeError("the django-q2 cluster did not answer within 60 s")
-        organizer = get_user_model().objects.create_user("bench-organiser", "organiser@example.test", "x")
+        organizer = get_user_model().objects.create_user(
+            "bench-organiser", "organiser@example.test", "x", is_staff=True
+        )
         start = (timezone.now() + timezone.timedelta(days=5)).replace(minute=0, second=0, microsecond=0)
         people = [AttendeeSpec(name=f"Student {i}", email=f"s{i}@example.test") for i in range(count)]
         began = time.perf_counter()

@@ -200,7 +200,7 @@ def _make_room(participants: int) -> dict:
 
     from scheduling import services
 
-    organizer = get_user_model().objects.create_user(f"bench-host-{uuid.uuid4().hex[:8]}")
+    organizer = get_user_model().objects.create_user(f"bench-host-{uuid.uuid4().hex[:8]}", is_staff=True)
     specs = [services.AttendeeSpec(name=f"Peserta {n:04d}", email=f"p{n}@bench.invalid") for n in range(participants)]
     event = services.event_create(
         organizer=organizer, title="Bench room", start=timezone.now() + timedelta(minutes=5),

@@ -68,7 +68,7 @@ FULL = {
 }
 # The options docs/deployment.md gives for serving Hadir on uvicorn, with the same backlog as Daphne's.
 UVICORN_OPTIONS = ["--host", "127.0.0.1", "--backlog", "4096", "--no-access-log", "--log-level", "warning",
-                   "--lifespan", "off", "--ws", "websockets-sansio", "--ws-per-message-deflate", "false"]
+                   "--lifespan", "on", "--ws", "websockets-sansio", "--ws-per-message-deflate", "false"]
 BENCH_ENV = {
     "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "0",
     "SECRET_KEY": "hadir-bench-only-secret-key-0123456789abcdefghij", "SECURE_COOKIES": "0",

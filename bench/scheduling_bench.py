@@ -99,7 +99,9 @@ def _populate(total: int, rng: random.Random):
 
     user_model = get_user_model()
     person = user_model.objects.create_user(username="bench-person", email="person@example.org")
-    organizer = user_model.objects.create_user(username="bench-organizer", email="organizer@example.org")
+    organizer = user_model.objects.create_user(
+        username="bench-organizer", email="organizer@example.org", is_staff=True
+    )
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
     first_monday = (now + timedelta(days=7 - now.weekday())).replace(hour=1)
     zones = ["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura", "Europe/Amsterdam"]

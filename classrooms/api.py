@@ -8,12 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from classrooms import attendance, policies, roster, selectors, services
 from classrooms.models import Classroom, Enrollment, Holiday, School
+from config.api import JSONParser
 from scheduling.models import Occurrence
 
 TAGS = ["classrooms"]
@@ -94,6 +95,10 @@ class ClassEnrollmentSerializer(serializers.ModelSerializer):
 
     def get_has_account(self, enrollment) -> bool:
         return enrollment.user_id is not None
+
+
+class ClassSelfEnrolSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=16)
 
 
 class ClassMeetingSerializer(serializers.ModelSerializer):
@@ -298,14 +303,11 @@ class EnrolmentCodeView(APIView):
 
 
 class SelfEnrolView(APIView):
-    @extend_schema(
-        tags=TAGS,
-        request=inline_serializer("SelfEnrol", {"code": serializers.CharField()}),
-        responses={201: ClassEnrollmentSerializer},
-    )
+    @extend_schema(tags=TAGS, request=ClassSelfEnrolSerializer, responses={201: ClassEnrollmentSerializer})
     def post(self, request):
-        code = str(request.data.get("code", ""))
-        enrollment = services.enrollment_self_enrol(code=code, user=request.user)
+        data = ClassSelfEnrolSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        enrollment = services.enrollment_self_enrol(code=data.validated_data["code"], user=request.user)
         return Response(ClassEnrollmentSerializer(enrollment).data, status=status.HTTP_201_CREATED)
 
 

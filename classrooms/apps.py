@@ -7,13 +7,22 @@ class ClassroomsConfig(AppConfig):
     verbose_name = _("Classrooms")
 
     def ready(self):
+        from django.urls import reverse
+
         from classrooms import selectors
-        from classrooms.policies import CLASS_ROOM_POLICY
+        from classrooms.policies import CLASS_ROOM_POLICY, may_manage_links
         from classrooms.services import EVENT_KIND
         from config.navigation import register_nav
         from rooms.policies import register_policy
+        from scheduling.policies import register_domain_page, register_link_manager, register_organiser_check
 
         register_policy(EVENT_KIND, CLASS_ROOM_POLICY)
+        register_link_manager(EVENT_KIND, may_manage_links)
+        # Teachers and school administrators invite anyone; a meeting changes on its class's page.
+        register_organiser_check(lambda user: selectors.schools_for_user(user).exists())
+        register_domain_page(
+            EVENT_KIND, lambda event: reverse("classrooms:detail", args=[event.class_event.classroom_id])
+        )
         register_nav(_("Classes"), "classrooms:dashboard", order=20)
         register_nav(
             _("My classes"),

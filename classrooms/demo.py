@@ -57,8 +57,9 @@ def _classroom(teacher) -> Classroom:
     if school is None:
         # A holiday three weeks on, on a Wednesday: the term schedule skips it (an EXDATE).
         holiday = today + timedelta(days=21 + (2 - today.weekday()) % 7)
+        # Founded by the system (as staff would), with the teacher as its administrator.
         school = services.school_create(
-            name=SCHOOL, timezone="Asia/Jakarta", by=teacher, holidays=[(holiday, "Libur sekolah")]
+            name=SCHOOL, timezone="Asia/Jakarta", by=None, admins=[teacher], holidays=[(holiday, "Libur sekolah")]
         )
     classroom = Classroom.objects.filter(school=school, name=CLASSROOM).first()
     if classroom is None:

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from classrooms.models import Enrollment
+from classrooms.services import MAX_MINUTES, MAX_SIZE_LIMIT
 
 User = get_user_model()
 WEEKDAYS = [
@@ -80,14 +81,14 @@ class ClassroomForm(forms.Form):
         required=False,
         help_text=_("Usernames or e-mail addresses, separated by commas. Empty: you."),
     )
-    size_limit = forms.IntegerField(label=_("Size limit"), min_value=1, max_value=10000, initial=40)
+    size_limit = forms.IntegerField(label=_("Size limit"), min_value=1, max_value=MAX_SIZE_LIMIT, initial=40)
     late_after_minutes = forms.IntegerField(
-        label=_("Late after (minutes from the start)"), min_value=0, max_value=600, initial=10
+        label=_("Late after (minutes from the start)"), min_value=0, max_value=MAX_MINUTES, initial=10
     )
     left_early_minutes = forms.IntegerField(
         label=_("Left early (leaving more than this many minutes before the end)"),
         min_value=0,
-        max_value=600,
+        max_value=MAX_MINUTES,
         initial=10,
     )
 

@@ -8,6 +8,7 @@ the existence of other people's classes is not revealed.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext
@@ -61,6 +62,30 @@ def require_school_admin(user, school: School) -> None:
         raise Http404(gettext("No such school."))
 
 
+def may_found_school(user) -> bool:
+    """Django staff (the service's or a district's administrators) found schools: a school's
+    teachers and administrators are organisers, who invite anyone and have the higher limits
+    (``scheduling.policies.is_organiser``), so founding one is not for every account.
+
+    ``HADIR_SCHOOL_SELF_SERVICE`` lets any account found one, and so become an organiser: for a
+    deployment that trusts every account it makes to teach. Confining a self-service founder's
+    invitations to their own class meetings would not hold: people on a class roster are invited
+    to its meetings and are then acquaintances, whom anyone may invite anywhere.
+    """
+    return bool(user and user.is_authenticated and (user.is_staff or settings.HADIR_SCHOOL_SELF_SERVICE))
+
+
+def require_found_school(user, *, admins=()) -> None:
+    """``user`` None is the system (the demo). Only staff name a school's administrators; a
+    self-service founder administers their school alone."""
+    if user is None:
+        return
+    if not may_found_school(user):
+        raise PermissionDenied(gettext("Schools are created by the service's administrators: ask them for yours."))
+    if not user.is_staff and any(admin != user for admin in admins):
+        raise PermissionDenied(gettext("Only the service's administrators name a school's administrators."))
+
+
 class ClassroomRoomPolicy(RoomPolicy):
     """Teachers and assistants moderate; enrolled students enter directly while the room is open;
     anyone else (a guest invited by hand, a student whose link was forwarded to someone) waits.
@@ -110,3 +135,10 @@ class ClassroomRoomPolicy(RoomPolicy):
 
 
 CLASS_ROOM_POLICY = ClassroomRoomPolicy()
+
+
+def may_manage_links(user, event) -> bool:
+    """A class's teachers and its school's administrators rotate, withdraw and resend the links of
+    its meetings' people (``scheduling.policies.register_link_manager``)."""
+    classroom = Classroom.objects.select_related("school").filter(class_events__event_id=event.pk).first()
+    return classroom is not None and classroom_role(user, classroom) in MANAGER_ROLES

@@ -2,7 +2,9 @@
 
 Columns: ``name``, ``email`` and optionally ``student_number`` (a header row is required; the
 Indonesian ``nama`` and ``nim``/``nis`` are understood too). Commas, semicolons (what a
-spreadsheet in an Indonesian locale writes) and tabs are accepted as separators.
+spreadsheet in an Indonesian locale writes) and tabs are accepted as separators. A cell with a
+line break or a control character (a NUL, an escape) is an error of its row: such a name would
+end up in e-mail headers and calendars.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
+
+from scheduling.text import has_control_characters
 
 MAX_BYTES = 1_000_000
 MAX_ROWS = 2000
@@ -175,10 +179,23 @@ def _check_row(line, cells, columns, enrolled_emails, seen_emails, seen_numbers)
             _("This row has %(found)d values but the header names %(expected)d columns.")
             % {"found": len(cells), "expected": len(columns)}
         )
+    controls = [
+        column
+        for column, value in (("name", row.name), ("email", row.email), ("student_number", row.student_number))
+        if has_control_characters(value)
+    ]
+    if controls:
+        row.errors += [
+            _("Line breaks and control characters are not allowed (column %(column)s).") % {"column": column}
+            for column in controls
+        ]
+        return row
     if not row.name:
         row.errors.append(_("The name is empty."))
     elif len(row.name) > 200:
         row.errors.append(_("The name is longer than 200 characters."))
+    if len(row.student_number) > 64:
+        row.errors.append(_("The student number is longer than 64 characters."))
     if not row.email:
         row.errors.append(_("The e-mail address is empty."))
     else:

@@ -20,17 +20,49 @@ from classrooms.errors import AlreadyEnrolled, ClassroomError, InvalidEnrolmentC
 from classrooms.models import ClassEvent, Classroom, Enrollment, Holiday, School, new_enrolment_code
 from scheduling import services as scheduling
 from scheduling.models import Event, Occurrence
+from scheduling.text import clean_text
 
 User = get_user_model()
 EVENT_KIND = "class"
 RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+# Terms and holidays fall in these years: wide enough for any school, narrow enough that a day
+# turned into an instant in any zone, plus a day or a term's end, never leaves Python's calendar.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2199, 12, 31)
+MAX_SIZE_LIMIT = 10_000
+MAX_MINUTES = 600  # late after / left early: ten hours is longer than any meeting
 
 
 def _zone(name: str) -> zoneinfo.ZoneInfo:
+    """The zone, or a ``ClassroomError``: a directory ("Asia"), a path or a name too long for the
+    file system are refused like an unknown name, not with the file system's exception."""
     try:
+        if not isinstance(name, str) or not name or len(name) > 64:
+            raise ValueError(name)
         return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise ClassroomError({"timezone": _("“%(zone)s” is not a known time zone.") % {"zone": name}}) from exc
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as exc:
+        shown = name[:64] if isinstance(name, str) else ""
+        raise ClassroomError({"timezone": _("“%(zone)s” is not a known time zone.") % {"zone": shown}}) from exc
+
+
+def _text(value: str, *, field: str, max_length: int = 200) -> str:
+    """One line of text, stripped: line breaks and control characters are refused (they end up in
+    e-mail headers, calendars and CSV files)."""
+    try:
+        return clean_text(value, field=field, max_length=max_length)
+    except ValidationError as exc:
+        raise ClassroomError(exc.message_dict) from exc
+
+
+def _day(value: date, *, field: str) -> date:
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ClassroomError(
+            {
+                field: _("Choose a date between %(first)s and %(last)s.")
+                % {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()}
+            }
+        )
+    return value
 
 
 def _person_name(user) -> str:
@@ -40,14 +72,23 @@ def _person_name(user) -> str:
 # Schools -------------------------------------------------------------------------------------
 
 
-def school_create(*, name: str, timezone: str, by, holidays: Iterable[tuple[date, str]] = ()) -> School:
-    """A new school; its creator becomes its first administrator."""
+def school_create(
+    *, name: str, timezone: str, by, admins: Iterable = (), holidays: Iterable[tuple[date, str]] = ()
+) -> School:
+    """A new school with its administrators (``admins``; none named: its founder ``by``).
+
+    Staff found schools and name their administrators (``policies.may_found_school``), or any
+    account when ``HADIR_SCHOOL_SELF_SERVICE`` is on; ``by`` None is the system (the demo)."""
+    admins = list(admins) or [by]
+    policies.require_found_school(by, admins=admins)
     _zone(timezone)
-    if not name.strip():
+    name = _text(name, field="name")
+    if not name:
         raise ClassroomError({"name": _("The school needs a name.")})
+    holidays = [(_day(day, field="date"), _text(holiday_name, field="name")) for day, holiday_name in holidays]
     with transaction.atomic():
-        school = School.objects.create(name=name.strip(), timezone=timezone)
-        school.admins.add(by)
+        school = School.objects.create(name=name, timezone=timezone)
+        school.admins.add(*admins)
         for day, holiday_name in holidays:
             Holiday.objects.create(school=school, date=day, name=holiday_name)
     return school
@@ -59,9 +100,10 @@ def school_update(*, school: School, by, name: str | None = None, timezone: str 
         _zone(timezone)
         school.timezone = timezone
     if name is not None:
-        if not name.strip():
+        name = _text(name, field="name")
+        if not name:
             raise ClassroomError({"name": _("The school needs a name.")})
-        school.name = name.strip()
+        school.name = name
     school.save(update_fields=["name", "timezone"])
     return school
 
@@ -69,10 +111,12 @@ def school_update(*, school: School, by, name: str | None = None, timezone: str 
 def holiday_add(*, school: School, day: date, name: str = "", by) -> Holiday:
     """Record a holiday and cancel every class meeting of the school that falls on it."""
     policies.require_school_admin(by, school)
+    _day(day, field="date")
+    name = _text(name, field="name")
     with transaction.atomic():
         if Holiday.objects.filter(school=school, date=day).exists():
             raise ClassroomError({"date": _("%(date)s is already a holiday.") % {"date": day.isoformat()}})
-        holiday = Holiday.objects.create(school=school, date=day, name=name.strip())
+        holiday = Holiday.objects.create(school=school, date=day, name=name)
         for occurrence in selectors.school_occurrences_on(school=school, day=day):
             scheduling.occurrence_cancel(occurrence=occurrence, by=by)
     return holiday
@@ -86,11 +130,18 @@ def holiday_remove(*, holiday: Holiday, by) -> None:
 # Classes -------------------------------------------------------------------------------------
 
 
-def _check_class_fields(*, term_start: date, term_end: date, size_limit: int) -> None:
+def _check_class_fields(
+    *, term_start: date, term_end: date, size_limit: int, late_after_minutes: int, left_early_minutes: int
+) -> None:
+    _day(term_start, field="term_start")
+    _day(term_end, field="term_end")
     if term_end < term_start:
         raise ClassroomError({"term_end": _("The term cannot end before it starts.")})
-    if size_limit < 1:
-        raise ClassroomError({"size_limit": _("The size limit must be at least 1.")})
+    if not 1 <= size_limit <= MAX_SIZE_LIMIT:
+        raise ClassroomError({"size_limit": _("The size limit is between 1 and %(max)d.") % {"max": MAX_SIZE_LIMIT}})
+    for field, minutes in (("late_after_minutes", late_after_minutes), ("left_early_minutes", left_early_minutes)):
+        if not 0 <= minutes <= MAX_MINUTES:
+            raise ClassroomError({field: _("Give between 0 and %(max)d minutes.") % {"max": MAX_MINUTES}})
 
 
 def classroom_create(
@@ -109,15 +160,24 @@ def classroom_create(
     """A class for one term; only the school's administrators create classes. No teachers given:
     the creator teaches it."""
     policies.require_school_admin(by, school)
-    _check_class_fields(term_start=term_start, term_end=term_end, size_limit=size_limit)
+    name, subject = _text(name, field="name"), _text(subject, field="subject")
+    if not name:
+        raise ClassroomError({"name": _("The class needs a name.")})
+    _check_class_fields(
+        term_start=term_start,
+        term_end=term_end,
+        size_limit=size_limit,
+        late_after_minutes=late_after_minutes,
+        left_early_minutes=left_early_minutes,
+    )
     teachers = list(teachers) or [by]
-    if Classroom.objects.filter(school=school, name=name.strip()).exists():
+    if Classroom.objects.filter(school=school, name=name).exists():
         raise ClassroomError({"name": _("The school already has a class with this name.")})
     with transaction.atomic():
         classroom = Classroom.objects.create(
             school=school,
-            name=name.strip(),
-            subject=subject.strip(),
+            name=name,
+            subject=subject,
             term_start=term_start,
             term_end=term_end,
             size_limit=size_limit,
@@ -144,6 +204,12 @@ def classroom_update(
     """Change a class. New teachers are invited to its meetings; removed ones are taken off them."""
     policies.require_manager(by, classroom)
     previous_term_end = classroom.term_end
+    if name is not None:
+        name = _text(name, field="name")
+        if not name:
+            raise ClassroomError({"name": _("The class needs a name.")})
+    if subject is not None:
+        subject = _text(subject, field="subject")
     values = {
         "name": name,
         "subject": subject,
@@ -156,7 +222,13 @@ def classroom_update(
     for key, value in values.items():
         if value is not None:
             setattr(classroom, key, value.strip() if isinstance(value, str) else value)
-    _check_class_fields(term_start=classroom.term_start, term_end=classroom.term_end, size_limit=classroom.size_limit)
+    _check_class_fields(
+        term_start=classroom.term_start,
+        term_end=classroom.term_end,
+        size_limit=classroom.size_limit,
+        late_after_minutes=classroom.late_after_minutes,
+        left_early_minutes=classroom.left_early_minutes,
+    )
     if size_limit is not None and size_limit < selectors.student_count(classroom):
         raise ClassroomError({"size_limit": _("More students are enrolled than this limit allows.")})
     with transaction.atomic():
@@ -225,10 +297,12 @@ def _invite(event: Event, *, user, name: str, email: str, role: str, zone: str, 
 def _enrol(
     *, classroom: Classroom, user, name: str, email: str, student_number: str, role: str, notify: bool
 ) -> Enrollment:
+    name = _text(name, field="name")
+    email = _text(email, field="email", max_length=254)
+    student_number = _text(student_number, field="student_number", max_length=64)
     if user is not None:
-        name = name.strip() or _person_name(user)
-        email = email.strip() or user.email
-    name, email = name.strip(), email.strip()
+        name = name or _person_name(user)
+        email = email or user.email
     if not name:
         raise ClassroomError({"name": _("The student needs a name.")})
     if user is None and not email:
@@ -255,7 +329,7 @@ def _enrol(
                 user=user,
                 name=name,
                 email=email,
-                student_number=student_number.strip(),
+                student_number=student_number,
                 role=role,
             )
     except IntegrityError as exc:

@@ -80,6 +80,7 @@ def dashboard(request):
             "week": cards_week,
             "classrooms": selectors.staff_classrooms(request.user),
             "schools": selectors.administered_schools(request.user),
+            "may_found_school": policies.may_found_school(request.user),
             "enrollments": selectors.student_enrollments(request.user).exists(),
         },
     )
@@ -118,6 +119,7 @@ def student_home(request):
 
 @login_required
 def school_create(request):
+    policies.require_found_school(request.user)  # the service checks it again; this spares a form for nothing
     form = SchoolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -174,7 +176,7 @@ def holiday_add(request, school_id):
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
     else:
-        messages.error(request, _("Give a valid date."))
+        messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
     return redirect("classrooms:school", school_id=school.pk)
 
 
@@ -195,6 +197,9 @@ def holiday_remove(request, school_id, holiday_id):
 def classroom_create(request):
     schools = selectors.administered_schools(request.user)
     if not schools.exists():
+        if not policies.may_found_school(request.user):
+            messages.info(request, _("A school's administrators create its classes: ask yours to create the class."))
+            return redirect("classrooms:dashboard")
         messages.info(request, _("Create a school first: classes belong to a school."))
         return redirect("classrooms:school_create")
     form = ClassroomForm(request.POST or None, schools=schools, initial={"school": request.GET.get("school") or None})
@@ -464,6 +469,9 @@ def meeting_attendance(request, classroom, role, occurrence_id):
             "manager": role in policies.MANAGER_ROLES,
             "join": selectors.own_attendee(occurrence, request.user),
             "not_over": attendance.effective_end(occurrence) > timezone.now(),
+            # Managers rotate, withdraw or resend the meeting's links here (scheduling's buttons).
+            "people": occurrence.event.attendees.filter(removed_at__isnull=True).order_by("name")
+            if role in policies.MANAGER_ROLES else [],
         },
     )
 

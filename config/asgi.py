@@ -3,6 +3,7 @@
 import ctypes
 import ctypes.util
 import os
+import sys
 
 from django.core.asgi import get_asgi_application
 
@@ -29,13 +30,59 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from config.origins import OriginValidator  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
+from rooms.hub import current_hub, get_hub  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
-    }
+
+class StartsTheHub:
+    """Starts the rooms' hub, and with it the presence and attendance sweeper, with the server.
+
+    Not with the first room connection: a process that replaces a killed one must close the
+    attendance the dead one left open though nobody enters a room there. uvicorn sends lifespan
+    events (``--lifespan on``); Daphne sends none, so there the start waits for its Twisted reactor
+    (an asyncio loop) to run (``_start_with_daphne``). Failing both, the first HTTP request starts it.
+    """
+
+    def __init__(self, application):
+        self.application = application
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "lifespan":
+            return await self._lifespan(receive, send)
+        if scope["type"] == "http":
+            get_hub()
+        return await self.application(scope, receive, send)
+
+    async def _lifespan(self, receive, send):
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                get_hub()
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                hub = current_hub()
+                if hub is not None:
+                    await hub.close()  # the attendance of the sockets just closed is written first
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+def _start_with_daphne() -> None:
+    """Daphne imports the application before its reactor runs; where the reactor never runs (tests,
+    management commands, uvicorn), nothing happens."""
+    reactor = sys.modules.get("twisted.internet.reactor")
+    if reactor is not None:
+        reactor.callLater(0, get_hub)
+
+
+application = StartsTheHub(
+    ProtocolTypeRouter(
+        {
+            "http": django_asgi_app,
+            "websocket": OriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        }
+    )
 )
+_start_with_daphne()

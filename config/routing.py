@@ -1,8 +1,8 @@
-"""Every app's WebSocket routes, in one list for config.asgi."""
+"""Every app's WebSocket routes, in one list for config.asgi; any other path is closed with 4404."""
 
-from django.urls import path
+from django.urls import path, re_path
 
-from config.consumers import HealthConsumer
+from config.consumers import HealthConsumer, NotFoundConsumer
 from hearings.routing import websocket_urlpatterns as hearing_routes
 from notifications.routing import websocket_urlpatterns as notification_routes
 from rooms.routing import websocket_urlpatterns as room_routes
@@ -12,4 +12,5 @@ websocket_urlpatterns = [
     *room_routes,
     *notification_routes,
     *hearing_routes,
+    re_path(r"", NotFoundConsumer.as_asgi()),
 ]

@@ -5,6 +5,7 @@ with one line naming the variable (see ``config.env``), never a traceback.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +35,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "axes",
     "config.apps.HadirConfig",
     "scheduling",
     "rooms",
@@ -53,6 +56,9 @@ MIDDLEWARE = [
     "config.middleware.TimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.middleware.SecurityHeadersMiddleware",
+    # Last, as django-axes requires: it turns a locked-out log-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -147,6 +153,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = ["config.accounts.LoginThrottleBackend", "django.contrib.auth.backends.ModelBackend"]
+# Log-in throttling (config/accounts.py): per account and per client address.
+AXES_FAILURE_LIMIT = env.integer("HADIR_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.integer("HADIR_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "config.accounts.client_address"
+AXES_LOCKOUT_CALLABLE = "config.accounts.lockout_response"
+AXES_VERBOSE = False  # no banner on every command; failures and lockouts are still logged
+HADIR_PASSWORD_RESET_MINUTES = env.integer("HADIR_PASSWORD_RESET_MINUTES", 10)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -193,7 +208,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "config.api.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
     "PAGE_SIZE": 100,
 }
 SPECTACULAR_SETTINGS = {
@@ -201,6 +221,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Schedules, live rooms, classes and hearings.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from our own static files, never a CDN: the Content-Security-Policy allows no other origin.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Several models have a "status": the hearing's gets a stable name instead of a hashed one.
+    "ENUM_NAME_OVERRIDES": {"HearingStatusEnum": "hearings.models.Status"},
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.api.document_errors"],
 }
 
 SESSION_COOKIE_HTTPONLY = True
@@ -211,14 +237,23 @@ X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.boolean("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # Sent on HTTPS responses only (Django's SecurityMiddleware); 0 turns it off.
+    SECURE_HSTS_SECONDS = env.integer("SECURE_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.boolean("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_SSL_REDIRECT = env.boolean("SECURE_SSL_REDIRECT", False)
 
+# Every line goes through one handler that redacts personal links' secrets (config/logs.py);
+# "django" is listed so that Django's own default handlers (which would print request paths
+# unredacted) are dropped and its records reach that handler.
+LOGGING_CONFIG = "config.logs.configure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact_tokens": {"()": "config.logs.RedactTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_tokens"]}},
     "root": {"handlers": ["console"], "level": env.string("LOG_LEVEL", "INFO")},
-    "loggers": {"django.channels.server": {"level": "WARNING"}},
+    "loggers": {"django": {"handlers": []}, "django.channels.server": {"level": "WARNING"}},
 }
 
 # Hadir's own knobs (README: configuration).
@@ -229,6 +264,14 @@ HADIR_PRESENCE_TTL_SECONDS = env.integer("HADIR_PRESENCE_TTL_SECONDS", 15)
 HADIR_HEARTBEAT_SECONDS = env.integer("HADIR_HEARTBEAT_SECONDS", 10)
 HADIR_ICE_SERVERS = env.json_value("HADIR_ICE_SERVERS", [])
 HADIR_MESH_MAX_PARTICIPANTS = env.integer("HADIR_MESH_MAX_PARTICIPANTS", 6)
+# A public hearing's observer places: one per browser session; at most PER_ADDRESS taken from one
+# client address within WINDOW minutes; a place whose holder has not connected within CONNECT
+# minutes goes back to the public.
+HADIR_OBSERVER_PLACES_PER_ADDRESS = env.integer("HADIR_OBSERVER_PLACES_PER_ADDRESS", 10)
+HADIR_OBSERVER_ADDRESS_WINDOW_MINUTES = env.integer("HADIR_OBSERVER_ADDRESS_WINDOW_MINUTES", 10)
+HADIR_OBSERVER_CONNECT_MINUTES = env.integer("HADIR_OBSERVER_CONNECT_MINUTES", 5)
+# Anonymous sockets on the public docket, per client address and process (more are closed with 4429).
+HADIR_DOCKET_SOCKETS_PER_ADDRESS = env.integer("HADIR_DOCKET_SOCKETS_PER_ADDRESS", 20)
 # The external video service for rooms above the mesh size: "{room}" becomes a per-sitting name.
 HADIR_VIDEO_URL_TEMPLATE = env.string("HADIR_VIDEO_URL_TEMPLATE", "")
 # Notifications: a claimed message whose worker is silent this long is claimed again; failures
@@ -236,3 +279,13 @@ HADIR_VIDEO_URL_TEMPLATE = env.string("HADIR_VIDEO_URL_TEMPLATE", "")
 HADIR_NOTIFY_LEASE_SECONDS = env.integer("HADIR_NOTIFY_LEASE_SECONDS", 300)
 HADIR_NOTIFY_MAX_ATTEMPTS = env.integer("HADIR_NOTIFY_MAX_ATTEMPTS", 8)
 HADIR_NOTIFY_POLL_SECONDS = env.integer("HADIR_NOTIFY_POLL_SECONDS", 3)
+# Limits per account (scheduling.limits). "Organisers" are staff, teachers, school administrators
+# and court staff; everyone else may invite only people they already share an event with.
+HADIR_MAX_REMINDERS = env.integer("HADIR_MAX_REMINDERS", 3)
+HADIR_MAX_ATTENDEES = env.integer("HADIR_MAX_ATTENDEES", 20)
+HADIR_MAX_ATTENDEES_ORGANISER = env.integer("HADIR_MAX_ATTENDEES_ORGANISER", 2000)
+HADIR_MAX_MESSAGES_PER_HOUR = env.integer("HADIR_MAX_MESSAGES_PER_HOUR", 100)
+HADIR_MAX_MESSAGES_PER_HOUR_ORGANISER = env.integer("HADIR_MAX_MESSAGES_PER_HOUR_ORGANISER", 5000)
+# Staff found schools (classrooms.policies.may_found_school); on: any account may found one and
+# so become an organiser (invites anyone, the organisers' limits).
+HADIR_SCHOOL_SELF_SERVICE = env.boolean("HADIR_SCHOOL_SELF_SERVICE", False)

@@ -23,9 +23,9 @@ def home(request):
 def set_timezone(request):
     """Remember the viewer's zone for this browser session (signed-in users also keep it on their profile)."""
     name = request.POST.get("timezone", "")
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    # Only a name the zone database lists: ZoneInfo opens any file under it, and a directory
+    # ("Asia") or an overlong name raises OSError (a 500 here, and in every later request).
+    if name not in zoneinfo.available_timezones():
         name = settings.TIME_ZONE
     request.session[SESSION_TIMEZONE_KEY] = name
     profile = getattr(request.user, "profile", None) if request.user.is_authenticated else None

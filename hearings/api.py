@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from hearings import policies, selectors, services
 from hearings.models import Case, CaseType, Court, Hearing, HearingParticipant, Role, Status
+from scheduling.text import has_control_characters
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -86,6 +87,14 @@ class HearingDetailSerializer(HearingSerializer):
 class PersonSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     email = serializers.EmailField(required=False, allow_blank=True, default="")
+
+    def validate_name(self, value: str) -> str:
+        """The service checks it too (as ``judge_name``); here the error lands on the field as sent."""
+        if has_control_characters(value):
+            raise serializers.ValidationError(
+                _("Only letters, digits, punctuation and spaces are allowed (no line breaks or control characters).")
+            )
+        return value
 
 
 class HearingCreateSerializer(serializers.Serializer):

@@ -9,12 +9,19 @@ class HearingsConfig(AppConfig):
     verbose_name = _("Hearings")
 
     def ready(self):
+        from django.urls import reverse
+
         from config.navigation import register_nav
-        from hearings.policies import HearingRoomPolicy, is_any_court_staff
+        from hearings.policies import HearingRoomPolicy, is_any_court_staff, may_manage_links
         from notifications.registry import register_notice_period
         from rooms.policies import register_policy
+        from scheduling.policies import register_domain_page, register_link_manager, register_organiser_check
 
         register_policy("hearing", HearingRoomPolicy())
+        register_link_manager("hearing", may_manage_links)
+        # Court staff invite anyone; a hearing changes on its own page, through its status machine.
+        register_organiser_check(is_any_court_staff)
+        register_domain_page("hearing", lambda event: reverse("hearings:hearing", args=[event.hearing.pk]))
         # A summons is valid only with three days' notice.
         register_notice_period("hearing", timedelta(days=3), label=_("summons"))
         register_nav(_("Hearings"), "hearings:index", order=40)

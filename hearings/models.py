@@ -221,6 +221,10 @@ class HearingParticipant(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="interpreters",
         verbose_name=_("interprets for"),
     )
+    # An observer's place: which browser session and which client address took it, as keyed hashes
+    # (``hearings.services.observer_join``), so that neither can be hoarded; never the raw values.
+    observer_session = models.CharField(max_length=32, blank=True, editable=False, db_index=True)
+    observer_address = models.CharField(max_length=32, blank=True, editable=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -87,7 +87,7 @@ class HearingRoomPolicy(RoomPolicy):
             from hearings import services
 
             hearing = Hearing.objects.select_related("case__court", "occurrence").get(occurrence=occurrence)
-            services.next_date_check(hearing=hearing, start=next_at, moving=target == Status.POSTPONED)
+            services.next_date_check(hearing=hearing, start=next_at, moving=target == Status.POSTPONED, by=by)
 
     def on_status_changed(self, *, occurrence, previous, status, by, reason, next_at) -> None:
         from hearings import services
@@ -143,3 +143,10 @@ def moderator_attendee(user, hearing: Hearing):
     if participant is not None and participant.role in MODERATOR_ROLES:
         return participant.attendee
     return None
+
+
+def may_manage_links(user, event) -> bool:
+    """The court's clerks rotate, withdraw and resend the links of a hearing's people
+    (``scheduling.policies.register_link_manager``)."""
+    hearing = Hearing.objects.select_related("case__court").filter(event_id=event.pk).first()
+    return hearing is not None and may_manage(user, hearing)

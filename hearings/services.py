@@ -5,10 +5,15 @@ calls back ``hearing_status_changed`` inside its transaction.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,14 +35,16 @@ from hearings.models import (
     StatusLogEntry,
 )
 from hearings.policies import is_court_clerk, moderator_attendee
-from hearings.status import transition_problem
+from hearings.status import MAX_AHEAD, transition_problem
+from rooms import selectors as room_selectors
 from rooms import services as room_services
 from rooms.errors import RoomError
+from rooms.models import AttendanceInterval
 from rooms.policies import TransitionRefused
-from scheduling import selectors as scheduling_selectors
 from scheduling import services as scheduling
 from scheduling.errors import Conflict
 from scheduling.models import Attendee
+from scheduling.text import clean_text
 
 HEARING_KIND = "hearing"
 
@@ -59,8 +66,31 @@ def person_for(user) -> Person:
 
 # Courts and cases -----------------------------------------------------------------------------
 
+def _check_text(field: str, value: str, max_length: int) -> None:
+    """One line of text: case numbers, parties, agendas, courtrooms and names reach e-mail subjects
+    and headers, calendars and the public docket, where a line break or a NUL is an injection."""
+    try:
+        clean_text(value, field=field, max_length=max_length)
+    except ValidationError as exc:
+        raise HearingError(" ".join(exc.messages), field=field) from exc
+
+
+def _check_zone(name: str) -> None:
+    """A directory ("Asia") or a name too long for the file system is refused like an unknown one."""
+    try:
+        if not name or len(name) > 64:
+            raise ValueError(name)
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as exc:
+        raise HearingError(
+            _("“%(zone)s” is not a known time zone.") % {"zone": name[:64]}, field="timezone"
+        ) from exc
+
+
 def court_create(*, name: str, slug: str, timezone_name: str = "Asia/Jakarta",
                  closed_display: str = Court.ClosedDisplay.LISTED) -> Court:
+    _check_text("name", name, 200)
+    _check_zone(timezone_name)
     court = Court(name=name, slug=slug, timezone=timezone_name, closed_display=closed_display)
     court.full_clean()
     court.save()
@@ -75,6 +105,8 @@ def court_member_add(*, court: Court, user, role: str) -> CourtMembership:
 def case_create(*, court: Court, number: str, case_type: str, parties: str, by) -> Case:
     if not is_court_clerk(by, court):
         raise HearingForbidden(_("Only the court's clerks may register cases."))
+    _check_text("number", number, 100)
+    _check_text("parties", parties, 500)
     number = number.strip()
     if not number:
         raise HearingError(_("Give the case number."), field="number")
@@ -97,16 +129,17 @@ def case_create(*, court: Court, number: str, case_type: str, parties: str, by) 
 
 # Scheduling a hearing and seating people ------------------------------------------------------
 
-def _check_conflicts(*, people: list[Person], resource: str, start: datetime, end: datetime,
+def _check_conflicts(*, people: list[Person], resource: str, start: datetime, end: datetime, viewer, zone: str,
                      exclude_event=None) -> None:
-    """Judges, the clerk and counsel must be free, and the courtroom too; raise ``Conflict``."""
-    keys = [key for p in people for key in (p.user, p.email) if key]
-    clashes = scheduling_selectors.conflicts_for(
-        people=keys,
-        resource=resource, start=start, end=end, exclude_event=exclude_event,
+    """Judges, the clerk and counsel must be free, and the courtroom too; raise ``Conflict``.
+
+    Only clashes ``viewer`` takes part in are named; another court's hearing, or a closed one the
+    clerk is not part of, is only "busy" at the requested time (``scheduling.services.conflicts_refuse``).
+    """
+    scheduling.conflicts_refuse(
+        people=[key for p in people for key in (p.user, p.email) if key], resource=resource,
+        windows=[(start, end)], viewer=viewer, zone=zone, exclude_event=exclude_event,
     )
-    if clashes:
-        raise Conflict(clashes)
 
 
 def _checked_people(hearing: Hearing) -> list[Person]:
@@ -133,10 +166,17 @@ def hearing_schedule(*, case: Case, start: datetime, duration: timedelta, courtr
         raise HearingError(_("Give the hearing's agenda."), field="agenda")
     if len(agenda.strip()) > 500 or len(courtroom.strip()) > 200:
         raise HearingError(_("The agenda has at most 500 characters and the courtroom's name at most 200."))
+    _check_text("courtroom", courtroom, 200)
+    _check_text("agenda", agenda, 500)
+    _check_text("judge_name", presiding_judge.name, 200)
     if start <= timezone.now():
         raise HearingError(_("A hearing cannot be scheduled in the past."), field="start")
+    if start > timezone.now() + MAX_AHEAD:
+        # Also keeps the arithmetic below (start + duration, conflict windows) inside the calendar.
+        raise HearingError(_("A hearing is scheduled at most two years ahead."), field="start")
     if not allow_conflicts:
-        _check_conflicts(people=[presiding_judge, clerk], resource=courtroom.strip(), start=start, end=start + duration)
+        _check_conflicts(people=[presiding_judge, clerk], resource=courtroom.strip(), start=start, end=start + duration,
+                         viewer=by, zone=court.timezone)
     event = scheduling.event_create(
         organizer=by, title=f"{case.number}: {agenda.strip()}"[:200], start=start, duration=duration,
         timezone=court.timezone, kind=HEARING_KIND, resource=courtroom.strip(),
@@ -157,13 +197,13 @@ def hearing_schedule(*, case: Case, start: datetime, duration: timedelta, courtr
 
 
 def _seat(*, hearing: Hearing, role: str, person: Person, represents: HearingParticipant | None = None,
-          interprets_for: HearingParticipant | None = None, notify: bool = True) -> HearingParticipant:
+          interprets_for: HearingParticipant | None = None, notify: bool = True, **place) -> HearingParticipant:
     attendee = scheduling.attendee_add(
         event=hearing.event, name=person.name, email=person.email, user=person.user, role=str(role),
         language=person.language, timezone=person.timezone, notify=notify,
     )
     return HearingParticipant.objects.create(
-        hearing=hearing, attendee=attendee, role=role, represents=represents, interprets_for=interprets_for,
+        hearing=hearing, attendee=attendee, role=role, represents=represents, interprets_for=interprets_for, **place,
     )
 
 
@@ -180,6 +220,7 @@ def _validate_seat(*, hearing: Hearing, role: str, person: Person, represents, i
         )
     if not person.name.strip():
         raise HearingError(_("Give the participant's name."), field="name")
+    _check_text("name", person.name, 200)
     if role == Role.COUNSEL:
         if represents is None:
             raise HearingError(_("Counsel must be linked to the party they represent."), field="represents")
@@ -214,31 +255,76 @@ def participant_add(*, hearing: Hearing, role: str, person: Person, by, represen
         raise HearingError(_("This hearing is over; participants can no longer be added."))
     _validate_seat(hearing=hearing, role=role, person=person, represents=represents, interprets_for=interprets_for)
     if role in CONFLICT_CHECKED_ROLES and not allow_conflicts:
-        _check_conflicts(people=[person], resource="", start=hearing.occurrence.start,
-                         end=hearing.occurrence.end, exclude_event=hearing.event)
+        _check_conflicts(people=[person], resource="", start=hearing.occurrence.start, end=hearing.occurrence.end,
+                         viewer=by, zone=hearing.event.timezone, exclude_event=hearing.event)
     participant = _seat(hearing=hearing, role=role, person=person, represents=represents,
                         interprets_for=interprets_for, notify=notify)
     return participant
 
 
+def _keyed(purpose: str, value: str) -> str:
+    """A keyed hash of a session key or a client address: recognised again, never read back."""
+    return hmac.new(settings.SECRET_KEY.encode(), f"hadir:{purpose}:{value}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
 @transaction.atomic
-def observer_join(*, hearing: Hearing, name: str) -> Attendee:
-    """A member of the public takes an observer's place (no account, no invitation e-mail)."""
+def observer_join(*, hearing: Hearing, name: str, session_key: str, client_address: str) -> Attendee:
+    """A member of the public takes an observer's place (no account, no invitation e-mail).
+
+    Places cannot be hoarded: a browser session holds one (asking again gives the same place back),
+    one client address takes at most ``HADIR_OBSERVER_PLACES_PER_ADDRESS`` in
+    ``HADIR_OBSERVER_ADDRESS_WINDOW_MINUTES``, and a place whose holder has not connected within
+    ``HADIR_OBSERVER_CONNECT_MINUTES`` goes back to the public (``_observer_places_release``).
+    """
     hearing = Hearing.objects.select_for_update().select_related("event").get(pk=hearing.pk)
     if not hearing.is_public:
         raise HearingForbidden(_("This hearing is closed to the public."))
     if hearing.is_final:
         raise HearingError(_("This hearing is over."))
+    holder = _keyed("observer-session", session_key) if session_key else ""
+    held = hearing.participants.select_related("attendee").filter(role=Role.OBSERVER, observer_session=holder) \
+        .order_by("-created_at").first() if holder else None
+    if held is not None and held.attendee.removed_at is None:
+        if held.attendee.join_token_revoked_at is not None:
+            raise HearingError(_("The court withdrew your observer place."), code="withdrawn")
+        return held.attendee
     name = name.strip()
     if not name:
         raise HearingError(_("Give your name."), field="name")
     if len(name) > 200:
         raise HearingError(_("Your name is too long."), field="name")
+    _check_text("name", name, 200)
+    now = timezone.now()
+    _observer_places_release(hearing=hearing, now=now)
+    address = _keyed("observer-address", client_address) if client_address else ""
+    window = now - timedelta(minutes=settings.HADIR_OBSERVER_ADDRESS_WINDOW_MINUTES)
+    if address and HearingParticipant.objects.filter(
+        role=Role.OBSERVER, observer_address=address, created_at__gte=window,
+    ).count() >= settings.HADIR_OBSERVER_PLACES_PER_ADDRESS:
+        raise HearingError(
+            _("Too many observer places were taken from your network just now. Try again in a few minutes."),
+            code="rate_limited",
+        )
     taken = hearing.participants.filter(role=Role.OBSERVER, attendee__removed_at__isnull=True).count()
     if taken >= hearing.observer_capacity:
         raise HearingError(_("All observer places for this hearing are taken."))
-    participant = _seat(hearing=hearing, role=Role.OBSERVER, person=Person(name=name), notify=False)
+    participant = _seat(hearing=hearing, role=Role.OBSERVER, person=Person(name=name), notify=False,
+                        observer_session=holder, observer_address=address)
     return participant.attendee
+
+
+def _observer_places_release(*, hearing: Hearing, now: datetime) -> int:
+    """Give back the places taken more than ``HADIR_OBSERVER_CONNECT_MINUTES`` ago whose holder is
+    not in the room now (in the lobby counts) and was never let in. Run when a place is asked
+    for, so nothing has to sweep. Observers get no mail, so the place is withdrawn without one."""
+    cutoff = now - timedelta(minutes=settings.HADIR_OBSERVER_CONNECT_MINUTES)
+    stale = Attendee.objects.filter(
+        hearing_role__hearing=hearing, hearing_role__role=Role.OBSERVER, removed_at__isnull=True, created_at__lt=cutoff,
+    ).exclude(pk__in=AttendanceInterval.objects.filter(occurrence_id=hearing.occurrence_id).values("attendee_id"))
+    if not stale.exists():
+        return 0
+    here = [person["id"] for person in room_selectors.room_presence(hearing.occurrence)]
+    return stale.exclude(pk__in=here).update(removed_at=now)
 
 
 # Status ---------------------------------------------------------------------------------------
@@ -263,15 +349,17 @@ def hearing_status_set(*, hearing: Hearing, status: str, by, reason: str = "",
     return hearing
 
 
-def next_date_check(*, hearing: Hearing, start: datetime, moving: bool) -> None:
+def next_date_check(*, hearing: Hearing, start: datetime, moving: bool, by: Attendee | None) -> None:
     """The bench, the clerk, counsel and the courtroom must be free at an adjournment's or
-    postponement's new date; raises ``TransitionRefused`` naming the clash."""
+    postponement's new date; raises ``TransitionRefused`` naming the clash (those ``by``'s account
+    takes part in; the others only "busy")."""
     end = start + (hearing.occurrence.end - hearing.occurrence.start)
     if moving and hearing.occurrence.end <= timezone.now():
         raise TransitionRefused(_("This hearing's time has passed; adjourn it or schedule a new one."))
     try:
         # The hearing itself is moving or ending, so its own time never clashes.
         _check_conflicts(people=_checked_people(hearing), resource=hearing.courtroom, start=start, end=end,
+                         viewer=by.user if by is not None else None, zone=hearing.event.timezone,
                          exclude_event=hearing.event)
     except Conflict as exc:
         raise TransitionRefused(exc.messages[0]) from exc

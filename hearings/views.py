@@ -201,17 +201,28 @@ def observe(request, token):
     if hearing is None:
         raise Http404(_("This observer link is not valid."))
     form = ObserverForm(request.POST or None)
+    status = 200
+    if request.session.session_key is None:
+        # A place belongs to the browser's session: it starts with the form, so that a second
+        # submit (a double click, a burst) finds the place the first one took.
+        request.session.save()
     if request.method == "POST" and form.is_valid():
         try:
-            attendee = services.observer_join(hearing=hearing, name=form.cleaned_data["name"])
+            # REMOTE_ADDR: the peer, or the client as the proxy settings establish it.
+            attendee = services.observer_join(
+                hearing=hearing, name=form.cleaned_data["name"], session_key=request.session.session_key,
+                client_address=request.META.get("REMOTE_ADDR", ""),
+            )
         except ValidationError as exc:
             _show_errors(request, form, exc)
+            status = 429 if getattr(exc, "code", None) == "rate_limited" else 200
         else:
             from rooms.sessions import remember_attendee
 
             remember_attendee(request.session, attendee)
             return redirect("rooms:room", occurrence_id=hearing.occurrence_id)
-    return render(request, "hearings/observe.html", {"hearing": hearing, "form": form, "court": hearing.case.court})
+    return render(request, "hearings/observe.html", {"hearing": hearing, "form": form, "court": hearing.case.court},
+                  status=status)
 
 
 def docket(request, court_slug):

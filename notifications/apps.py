@@ -9,5 +9,8 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from config.navigation import register_nav
         from notifications import receivers  # noqa: F401 - connects the scheduling signals
+        from notifications.limits import messages_caused_by
+        from scheduling.limits import register_message_counter
 
+        register_message_counter(messages_caused_by)
         register_nav(_("Notifications"), "notifications:inbox", order=80)

@@ -14,19 +14,34 @@ in the row) with the same ``Message-ID``, derived from the idempotency key (``me
 so the receiving side collapses it:
 mail stores and clients treat one Message-ID as one message, and the test SMTP server counts
 distinct Message-IDs. Together: exactly once per key as the recipient sees it.
+
+One message never holds up the others. Whatever goes wrong with one (a refused address, a header
+Django refuses, a bug) is caught for that message, counted as an attempt and the batch goes on.
+An error in *building* the e-mail from the row is final at once: the row's bytes are fixed after
+the first rendering, so every retry would fail the same way and only delay the organiser's warning.
+Anything else is retried with backoff and fails after ``HADIR_NOTIFY_MAX_ATTEMPTS``; a message
+whose worker died on every attempt (nothing could catch it) fails when its last lease runs out,
+instead of being claimed forever. Every e-mail that fails warns the organiser in-app.
+
+Names and subjects written before they were checked (old rows) cannot inject a header: their
+control characters become spaces when the headers are built. An address is not decoration: one
+that is not valid fails at once.
 """
 
 import hashlib
 import logging
 import secrets
 import smtplib
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from email.utils import formataddr
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -36,6 +51,7 @@ from notifications import services
 from notifications.models import Message
 from notifications.render import render_message
 from scheduling.models import Attendee, Event
+from scheduling.text import has_control_characters
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +60,10 @@ BACKOFF_CAP = timedelta(hours=1)
 BATCH = 100
 LATER_CHANGE = gettext_noop("Not sent: a later change made this message unnecessary.")
 NO_RECIPIENT = gettext_noop("Not sent: the recipient no longer exists.")
+BAD_ADDRESS = gettext_noop(
+    "Not sent: the e-mail address is not valid (it has line breaks, control characters or another malformed part)."
+)
+INTERRUPTED = gettext_noop("Not sent: delivery was interrupted on every attempt.")
 
 
 def message_id_for(key: str) -> str:
@@ -61,8 +81,29 @@ def backoff(attempts: int) -> timedelta:
 
 def _claimable(now: datetime) -> Q:
     return Q(status=Message.Status.PENDING, next_attempt_at__lte=now) | Q(
-        status=Message.Status.SENDING, lease_until__lt=now
+        status=Message.Status.SENDING, lease_until__lt=now, attempts__lt=settings.HADIR_NOTIFY_MAX_ATTEMPTS
     )
+
+
+def abandoned_fail(*, now: datetime | None = None) -> int:
+    """Fail the rows left ``sending`` by a worker that died on their last allowed attempt.
+
+    Such a message may be what kills its worker (nothing in the process could catch it); claiming
+    it again and again would count attempts past the limit and never tell anyone.
+    """
+    now = now or timezone.now()
+    abandoned = Message.objects.filter(
+        status=Message.Status.SENDING, lease_until__lt=now, attempts__gte=settings.HADIR_NOTIFY_MAX_ATTEMPTS
+    ).select_related("event", "event__organizer")
+    failed = 0
+    for message in abandoned:
+        won = Message.objects.filter(pk=message.pk, status=Message.Status.SENDING, lease_until__lt=now).update(
+            status=Message.Status.FAILED, last_error=INTERRUPTED, lease_until=None
+        )
+        if won:
+            failed += 1
+            _warn(message, INTERRUPTED)
+    return failed
 
 
 def claim(
@@ -120,12 +161,21 @@ def _mark_sent(message: Message) -> None:
     _finish(message, status=Message.Status.SENT, sent_at=timezone.now(), last_error="", lease_until=None)
 
 
+def _warn(message: Message, reason: str) -> None:
+    """The organiser's in-app warning; its own failure is logged, never the batch's end."""
+    if message.channel != Message.Channel.EMAIL:
+        return
+    message.last_error = reason
+    try:
+        services.failure_notice_send(message=message)
+    except Exception:
+        logger.exception("could not warn the organiser about message %s", message.pk)
+
+
 def _mark_failed(message: Message, reason: str, *, permanent: bool = False) -> None:
     if permanent or message.attempts >= settings.HADIR_NOTIFY_MAX_ATTEMPTS:
         _finish(message, status=Message.Status.FAILED, last_error=reason[:2000], lease_until=None)
-        if message.channel == Message.Channel.EMAIL:
-            message.last_error = reason[:2000]
-            services.failure_notice_send(message=message)
+        _warn(message, reason[:2000])
     else:
         _finish(
             message,
@@ -154,11 +204,46 @@ def _superseded(message: Message) -> str:
     return ""
 
 
+def _valid_address(email: str) -> bool:
+    try:
+        validate_email(email)
+    except ValidationError:
+        return False
+    return True
+
+
+def _render(message: Message) -> None:
+    """Render the row and keep the bytes in it."""
+    rendered = render_message(
+        kind=message.kind,
+        event=message.event,
+        attendee=message.attendee,
+        method=message.method,
+        occurrence=message.occurrence,
+        minutes_before=message.minutes_before,
+    )
+    fields = {
+        "subject": rendered.subject,
+        "body_text": rendered.text,
+        "body_html": rendered.html,
+        "ics": rendered.ics,
+        "sequence": rendered.sequence,
+        "language": rendered.language,
+    }
+    for name, value in fields.items():
+        setattr(message, name, value)
+    _finish(message, **fields)
+
+
 def _prepare(messages: list[Message]) -> list[Message]:
     """Render the e-mails claimed for the first time and keep the bytes, so that a retry (or the
-    repeat after a worker died) sends the same message; drop those a later change superseded."""
+    repeat after a worker died) sends the same message; drop those a later change superseded and
+    fail those whose address no server would take."""
     ready = []
     for message in messages:
+        if not _valid_address(message.email):
+            _mark_failed(message, BAD_ADDRESS, permanent=True)
+            continue
         if message.body_text:
             ready.append(message)
             continue
@@ -167,29 +252,11 @@ def _prepare(messages: list[Message]) -> list[Message]:
             _finish(message, status=Message.Status.SUPERSEDED, last_error=reason, lease_until=None)
             continue
         try:
-            rendered = render_message(
-                kind=message.kind,
-                event=message.event,
-                attendee=message.attendee,
-                method=message.method,
-                occurrence=message.occurrence,
-                minutes_before=message.minutes_before,
-            )
-        except Exception as exc:
+            _render(message)
+        except Exception as exc:  # the data may change before the next attempt
             logger.exception("rendering message %s failed", message.pk)
             _mark_failed(message, f"{type(exc).__name__}: {exc}")
             continue
-        fields = {
-            "subject": rendered.subject,
-            "body_text": rendered.text,
-            "body_html": rendered.html,
-            "ics": rendered.ics,
-            "sequence": rendered.sequence,
-            "language": rendered.language,
-        }
-        for name, value in fields.items():
-            setattr(message, name, value)
-        _finish(message, **fields)
         ready.append(message)
     return ready
 
@@ -200,22 +267,35 @@ class InviteEmail(EmailMultiAlternatives):
     def __init__(self, *args, method: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.method = method
+        self._built = None
 
     def message(self):
-        message = super().message()
-        for part in message.walk():
-            if part.get_content_type() == "text/calendar" and not part.get_filename():
-                part.set_param("method", self.method, requote=False)
-        return message
+        """Built once: ``build_email`` builds it to see that every header is acceptable, the backend
+        sends that same object."""
+        if self._built is None:
+            message = super().message()
+            for part in message.walk():
+                if part.get_content_type() == "text/calendar" and not part.get_filename():
+                    part.set_param("method", self.method, requote=False)
+            self._built = message
+        return self._built
+
+
+def one_line(value: str) -> str:
+    """``value`` for a header: each control character (CR, LF, NUL…) a space, runs of spaces one."""
+    return " ".join("".join(" " if has_control_characters(char) else char for char in value).split())
 
 
 def build_email(message: Message) -> EmailMultiAlternatives:
-    """multipart/mixed: [multipart/alternative: plain, HTML, text/calendar; method=X], invite.ics."""
+    """multipart/mixed: [multipart/alternative: plain, HTML, text/calendar; method=X], invite.ics.
+
+    Built whole here, so that whatever Django refuses (a header it cannot write) raises here, before
+    anything goes on the wire."""
     email = InviteEmail(
-        subject=message.subject,
+        subject=one_line(message.subject),
         body=message.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[formataddr((message.name, message.email))],
+        to=[formataddr((one_line(message.name), message.email))],
         headers={"Message-ID": message_id_for(message.idempotency_key), "Content-Language": message.language},
         method=message.method,
     )
@@ -223,6 +303,7 @@ def build_email(message: Message) -> EmailMultiAlternatives:
     if message.ics:
         email.attach_alternative(message.ics, f"text/calendar; method={message.method}")
         email.attach("invite.ics", message.ics.encode(), "application/ics")
+    email.message()
     return email
 
 
@@ -239,15 +320,29 @@ def _smtp_reason(exc: Exception) -> tuple[str, bool]:
     return f"{code} {text}", 500 <= code < 600
 
 
+def _give_back(messages: Iterable[Message], reason: str) -> None:
+    """The connection is gone: an attempt for each, and the next one after its backoff."""
+    for message in messages:
+        _mark_failed(message, reason)
+
+
+def _connection_usable(backend) -> bool:
+    """After an unexpected error mid-conversation: RSET ends any half-sent transaction."""
+    try:
+        backend.connection.rset()
+    except (smtplib.SMTPException, OSError, AttributeError):
+        return False
+    return True
+
+
 def _send_emails(messages: list[Message]) -> None:
     if not messages:
         return
     backend = get_connection()
     try:
         backend.open()
-    except (smtplib.SMTPException, OSError) as exc:
-        for message in messages:
-            _mark_failed(message, _smtp_reason(exc)[0])
+    except Exception as exc:  # noqa: BLE001 - no connection, whatever the reason: all wait for the next attempt
+        _give_back(messages, _smtp_reason(exc)[0])
         return
     lease = timedelta(seconds=settings.HADIR_NOTIFY_LEASE_SECONDS)
     renew_at = timezone.now() + lease / 2
@@ -258,14 +353,25 @@ def _send_emails(messages: list[Message]) -> None:
                 _renew(messages[index:], lease)
                 renew_at = timezone.now() + lease / 2
             try:
-                backend.send_messages([build_email(message)])
+                email = build_email(message)
+            except Exception as exc:  # the row's bytes are fixed: every retry would fail alike
+                logger.exception("building message %s failed", message.pk)
+                _mark_failed(message, f"{type(exc).__name__}: {exc}", permanent=True)
+                continue
+            try:
+                backend.send_messages([email])
             except (smtplib.SMTPException, OSError) as exc:
                 reason, permanent = _smtp_reason(exc)
                 _mark_failed(message, reason, permanent=permanent)
                 if not isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPResponseException):
-                    # The connection is gone; give the rest back for the next attempt.
-                    for rest in messages[index + 1 :]:
-                        _mark_failed(rest, reason)
+                    _give_back(messages[index + 1 :], reason)
+                    return
+            except Exception as exc:  # one message's surprise must not stop the batch
+                logger.exception("sending message %s failed", message.pk)
+                reason = f"{type(exc).__name__}: {exc}"
+                _mark_failed(message, reason)
+                if not _connection_usable(backend):
+                    _give_back(messages[index + 1 :], reason)
                     return
             else:
                 _mark_sent(message)
@@ -306,6 +412,7 @@ def notice_payload(message: Message) -> dict:
 def deliver(*, ids: list[int] | None = None, now: datetime | None = None, limit: int = BATCH) -> int:
     """Claim and send due messages (among ``ids`` when given) until none are left, each at most
     once per call (a failure waits for its backoff); returns how many were attempted."""
+    abandoned_fail(now=now)
     seen: set[int] = set()
     while True:
         claimed = claim(ids=ids, now=now, limit=limit, skip=seen)

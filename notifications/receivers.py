@@ -70,3 +70,10 @@ def on_attendee_removed(sender, *, attendee, **kwargs):
 @receiver(signals.rsvp_recorded, dispatch_uid="notifications.rsvp_recorded")
 def on_rsvp_recorded(sender, *, attendee, **kwargs):
     services.rsvp_notice_send(attendee=attendee)
+
+
+@receiver(signals.join_link_resend, dispatch_uid="notifications.join_link_resend")
+def on_join_link_resend(sender, *, attendee, key, **kwargs):
+    services.invitations_queue(
+        event=attendee.event, attendees=[attendee], kind=Message.Kind.INVITE, method="REQUEST", resend=key
+    )

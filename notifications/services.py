@@ -103,17 +103,21 @@ def _rows_for(*, attendee: Attendee, key: str, email_wanted: bool = True, **fiel
 
 
 def invitations_queue(
-    *, event: Event, attendees: list[Attendee], kind: str, method: str, occurrence: Occurrence | None = None
+    *, event: Event, attendees: list[Attendee], kind: str, method: str, occurrence: Occurrence | None = None,
+    resend: str = "",
 ) -> list[int]:
     """One iTIP message (REQUEST or CANCEL) per attendee, by e-mail and, for account holders, in-app.
 
     The key names the iTIP message (method, UID, RECURRENCE-ID, SEQUENCE, recipient): the same
-    change announced twice is one message.
+    change announced twice is one message. ``resend`` names an organiser's request to send it
+    again (``scheduling.signals.join_link_resend``), which the key then tells apart.
     """
     recurrence = occurrence.recurrence_id.strftime("%Y%m%dT%H%M%SZ") if occurrence else "series"
     rows = []
     for attendee in attendees:
         key = f"{method}:{event.uid}:{recurrence}:{event.sequence}:{attendee.pk}"
+        if resend:
+            key += f":resend:{resend}"
         rows += _rows_for(
             attendee=attendee,
             key=key,

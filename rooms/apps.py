@@ -13,3 +13,4 @@ class RoomsConfig(AppConfig):
         signals.occurrence_cancelled.connect(receivers.occurrence_cancelled, dispatch_uid="rooms-occurrence-cancelled")
         signals.event_cancelled.connect(receivers.event_cancelled, dispatch_uid="rooms-event-cancelled")
         signals.attendee_removed.connect(receivers.attendee_removed, dispatch_uid="rooms-attendee-removed")
+        signals.join_link_changed.connect(receivers.join_link_changed, dispatch_uid="rooms-join-link-changed")

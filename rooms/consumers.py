@@ -21,11 +21,13 @@ from django.utils import translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from config.consumers import internal_error
 from rooms import selectors, services
 from rooms.errors import Forbidden, Invalid, RoomError
 from rooms.hub import CHAT_PREFIX, away_grace, chat_id, get_hub
 from rooms.presence import MEDIA_FLAGS
 from scheduling.models import Attendee
+from scheduling.text import has_control_characters
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,15 @@ class RoomConsumer(AsyncWebsocketConsumer):
     media_mode = None  # "mesh" or "link", looked up on the first media.state
     strikes = None  # times of refused messages, for closing a flooding socket
 
+    async def __call__(self, scope, receive, send):
+        # The leave path runs however the socket ends: a close, a failure, or a cancel by the server.
+        # Without it a socket that failed stayed "present", with its attendance open and counted
+        # against the attendee's connections, until the process restarted.
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            await self._leave()
+
     async def dispatch(self, message):
         # Skip Channels' per-message hop to a thread that closes stale DB connections: every
         # handler here that touches the database goes through database_sync_to_async, which does it.
@@ -57,6 +68,14 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await handler(message)
 
     # --- connection --------------------------------------------------------------------------
+
+    async def websocket_connect(self, message):
+        try:
+            await self.connect()
+        except Exception:
+            log.exception("a socket of room %s failed while connecting", self.room_id)
+            await self._leave()
+            await self.close(code=1011)
 
     async def connect(self):
         # Frames skip Channels' session wrapper: it reads the session on every message but only
@@ -139,13 +158,16 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if not self.joined:
             return
         self.joined = False
-        await self.hub.detach(self)
-        if await self.hub.store.leave(
-            room=self.room_id, aid=self.attendee_id, conn=self.conn, instance=self.hub.instance, grace=away_grace()
-        ):
-            self.hub.changed(self.room_id, self.attendee_id)
-        if self.interval_id is not None:
-            await asyncio.shield(self.hub.attendance.close(self.interval_id))
+        try:
+            await self.hub.detach(self)
+            if await self.hub.store.leave(
+                room=self.room_id, aid=self.attendee_id, conn=self.conn, instance=self.hub.instance,
+                grace=away_grace(),
+            ):
+                self.hub.changed(self.room_id, self.attendee_id)
+        finally:
+            if self.interval_id is not None:
+                await asyncio.shield(self.hub.attendance.close(self.interval_id))
 
     # --- delivery (called by the hub) ----------------------------------------------------------
 
@@ -202,9 +224,17 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None):
         if not self.joined:
             return
+        try:
+            await self._receive(text_data if text_data is not None else bytes_data)
+        except Exception:
+            # Not the client's fault (a database that refuses writes, a bug): say so, keep the socket.
+            log.exception("a message in room %s failed", self.room_id)
+            with translation.override(self.language):
+                await self.send_json(internal_error())
+
+    async def _receive(self, raw: str | bytes):
         if not await self._allowed_now():
             return
-        raw = text_data if text_data is not None else bytes_data
         if len(raw) > MAX_MESSAGE_BYTES // 4 and len(raw.encode() if isinstance(raw, str) else raw) > MAX_MESSAGE_BYTES:
             await self.error("too_large", _("The message is larger than 64 KiB."))
             return
@@ -212,6 +242,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
             message = json.loads(raw)
         except (ValueError, UnicodeDecodeError):
             await self.error("bad_json", _("The message is not valid JSON."))
+            return
+        except RecursionError:
+            await self.error("bad_json", _("The message is nested too deeply."))
             return
         if not isinstance(message, dict):
             await self.error("bad_json", _("A message must be a JSON object with a “type”."))
@@ -272,6 +305,8 @@ def _text(message: dict, key: str, *, limit: int = 2000) -> str:
         return ""
     if not isinstance(value, str) or len(value) > limit:
         raise Invalid(_("“%(field)s” must be text of at most %(count)d characters.") % {"field": key, "count": limit})
+    if has_control_characters(value, multiline=True):
+        raise Invalid(_("“%(field)s” may not contain control characters.") % {"field": key})
     return value
 
 
@@ -306,8 +341,11 @@ async def chat_send(consumer: RoomConsumer, message: dict):
     text = message.get("text")
     if not isinstance(text, str) or not 1 <= len(text) <= services.CHAT_MAX_LENGTH or not text.strip():
         raise Invalid(_("A chat message has 1 to 2000 characters."))
+    if has_control_characters(text, multiline=True):
+        raise Invalid(_("A chat message may not contain control characters."))
     await database_sync_to_async(services.chat_send)(
-        occurrence=consumer.entry.occurrence, attendee=consumer.entry.attendee, text=text
+        occurrence=consumer.entry.occurrence, attendee=consumer.entry.attendee, text=text,
+        moderator=consumer.entry.moderator,
     )
 
 

@@ -449,7 +449,8 @@ _sync_store = None
 
 
 def get_hub() -> Hub:
-    """The process's hub, started lazily by the first consumer (a new one per event loop, as in tests)."""
+    """The process's hub: started with the server (``config.asgi``), else by the first consumer; a new
+    one per event loop, as in tests."""
     global _hub
     loop = asyncio.get_running_loop()
     if _hub is None or _hub.loop is not loop:

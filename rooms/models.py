@@ -78,6 +78,9 @@ class ChatMessage(models.Model):
     attendee = models.ForeignKey(Attendee, on_delete=models.CASCADE, related_name="chat_messages")
     text = models.TextField()
     sent_at = models.DateTimeField(auto_now_add=True)
+    # Whether the sender acted as moderator (``rooms.policies.acts_as_moderator``), not whether the
+    # seat moderates: a moderator's link alone speaks as a participant, in the history too.
+    as_moderator = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["sent_at", "id"]

@@ -103,6 +103,23 @@ class RoomPolicy:
         """Domain side effects, run inside the status change's transaction."""
 
 
+def acts_as_moderator(policy: RoomPolicy, attendee: Attendee, user) -> bool:
+    """Whether the one holding ``attendee``'s seat moderates now: the policy says the seat moderates
+    and they are signed in as the seat's account. A link alone never moderates (a forwarded clerk's
+    or teacher's link must not run the session), so a moderating seat without an account does not
+    either: it takes part as a participant, let in from the lobby."""
+    return (
+        bool(policy.is_moderator(attendee)) and attendee.user_id is not None
+        and user is not None and user.is_authenticated and user.pk == attendee.user_id
+    )
+
+
+def enters_directly(policy: RoomPolicy, attendee: Attendee, *, status: str) -> bool:
+    """The policy's answer for someone who does not act as moderator: a moderating seat held
+    without its account waits in the lobby like a guest (the policy would let a moderator in)."""
+    return not policy.is_moderator(attendee) and bool(policy.enters_directly(attendee, status=status))
+
+
 DEFAULT_POLICY = RoomPolicy()
 _registry: dict[str, RoomPolicy] = {}
 

@@ -39,3 +39,9 @@ def event_cancelled(sender, *, event, **kwargs) -> None:
 
 def attendee_removed(sender, *, attendee, **kwargs) -> None:
     _close(_open_sittings(attendee.event), code=4403, attendee_id=str(attendee.pk))
+
+
+def join_link_changed(sender, *, attendee, **kwargs) -> None:
+    """A rotated or revoked link: the sockets of whoever entered with it close with 4403 (on every
+    process, as a denied participant's do); their sessions no longer match the link, so they stay out."""
+    _close(_open_sittings(attendee.event), code=4403, attendee_id=str(attendee.pk))

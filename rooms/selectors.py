@@ -15,9 +15,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from rooms.models import Admission, AttendanceInterval, ChatMessage, RoomState
-from rooms.policies import RoomPolicy, policy_for
+from rooms.policies import RoomPolicy, acts_as_moderator, enters_directly, policy_for
 from rooms.presence import participant_info
-from rooms.sessions import active_seats, remembered_ids, seat_for
+from rooms.sessions import active_seats, remembered, seat_for
 from scheduling.models import Attendee, Occurrence
 
 CHAT_HISTORY = 50
@@ -66,10 +66,12 @@ def room_is_over(occurrence: Occurrence, status: str, policy: RoomPolicy, now: d
     return occurrence.is_cancelled or status in policy.final_statuses or now >= room_window(occurrence)[1]
 
 
-def participant_of(attendee: Attendee, policy: RoomPolicy) -> str:
+def participant_of(attendee: Attendee, policy: RoomPolicy, *, moderator: bool) -> str:
+    """``moderator``: whether the one holding the seat moderates (``acts_as_moderator``), not
+    whether the seat does."""
     return participant_info(
         attendee_id=str(attendee.pk), name=attendee.name, role=attendee.role,
-        role_label=str(policy.role_label(attendee)), moderator=bool(policy.is_moderator(attendee)),
+        role_label=str(policy.role_label(attendee)), moderator=moderator,
     )
 
 
@@ -113,12 +115,12 @@ def room_entries(*, knocks: list[Knock], now: datetime) -> list[Entry]:
                   room_next_at=F("room_state__next_at"))
         .filter(pk__in={key for key in keys if key is not None})
     }
-    remembered = [remembered_ids(knock.scope) for knock in knocks]
-    wanted = {attendee_id for ids in remembered for attendee_id in ids}
+    links = [remembered(knock.scope) for knock in knocks]
+    wanted = {attendee_id for pairs in links for attendee_id, _fingerprint in pairs}
     seats = {str(a.pk): a for a in active_seats().filter(pk__in=wanted).order_by()} if wanted else {}
     entries = [
-        _entry_before_the_lobby(knock.scope, occurrences.get(key), ids, seats, now)
-        for knock, key, ids in zip(knocks, keys, remembered, strict=True)
+        _entry_before_the_lobby(knock.scope, occurrences.get(key), pairs, seats, now)
+        for knock, key, pairs in zip(knocks, keys, links, strict=True)
     ]
     waiting = [entry for entry in entries if not entry.close and not entry.moderator]
     if waiting:
@@ -135,7 +137,7 @@ def room_entries(*, knocks: list[Knock], now: datetime) -> list[Entry]:
                 entry.admitted = decision.decision == Admission.Decision.ADMITTED
                 entry.denied_reason = None if entry.admitted else decision.reason
             else:
-                entry.admitted = bool(entry.policy.enters_directly(entry.attendee, status=entry.status.status))
+                entry.admitted = enters_directly(entry.policy, entry.attendee, status=entry.status.status)
     return entries
 
 
@@ -146,15 +148,15 @@ def _occurrence_key(occurrence_id: str) -> uuid.UUID | None:
         return None
 
 
-def _entry_before_the_lobby(scope: dict, occurrence: Occurrence | None, ids: list[str], seats: dict,
+def _entry_before_the_lobby(scope: dict, occurrence: Occurrence | None, links: list[tuple[str, str]], seats: dict,
                             now: datetime) -> Entry:
     """Everything of the door check but a non-moderator's lobby decision (``admitted`` False)."""
     if occurrence is None:
         return Entry(close=4404)
     user = scope.get("user")
-    attendee = seat_for(ids, seats, user, occurrence)
+    attendee = seat_for(links, seats, user, occurrence)
     if attendee is None:
-        signed_in = (user is not None and user.is_authenticated) or bool(ids)
+        signed_in = (user is not None and user.is_authenticated) or bool(links)
         return Entry(close=4403 if signed_in else 4401)
     attendee = copy.copy(attendee)  # two sockets of one person in a batch get their own
     attendee.event = occurrence.event
@@ -170,10 +172,10 @@ def _entry_before_the_lobby(scope: dict, occurrence: Occurrence | None, ids: lis
         return Entry(close=4410)
     if now < opens_at:
         return Entry(close=4403)
-    moderator = bool(policy.is_moderator(attendee))
+    moderator = acts_as_moderator(policy, attendee, user)
     return Entry(
         occurrence=occurrence, attendee=attendee, policy=policy, status=status, moderator=moderator,
-        admitted=moderator, info=participant_of(attendee, policy),
+        admitted=moderator, info=participant_of(attendee, policy, moderator=moderator),
         may={action: bool(policy.may_send(attendee, action)) for action in ("chat", "hand", "signal")},
         closes_at=closes_at,
     )
@@ -217,7 +219,10 @@ def chat_history(*, occurrence: Occurrence, limit: int = CHAT_HISTORY) -> list[s
         .filter(occurrence=occurrence)
         .order_by("-sent_at", "-id")[:limit]
     )
-    return [chat_frame(message, participant_of(message.attendee, policy)) for message in reversed(recent)]
+    return [
+        chat_frame(message, participant_of(message.attendee, policy, moderator=message.as_moderator))
+        for message in reversed(recent)
+    ]
 
 
 def room_presence(occurrence: Occurrence) -> list[dict]:
@@ -277,9 +282,11 @@ def stale_intervals(*, instance: str, before: datetime):
     )
 
 
-def media_setup(*, occurrence: Occurrence, attendee: Attendee, policy: RoomPolicy | None = None) -> dict:
+def media_setup(*, occurrence: Occurrence, attendee: Attendee, policy: RoomPolicy | None = None,
+                moderator: bool = False) -> dict:
     """What the room page's media script needs: built-in ("mesh") or an external link ("link"),
-    the ICE servers, and what this attendee may send."""
+    the ICE servers, and what this attendee may send (``moderator``: they moderate, see
+    ``rooms.policies.acts_as_moderator``)."""
     policy = policy or policy_for(occurrence.event)
     active = occurrence.event.attendees.filter(removed_at__isnull=True, join_token_revoked_at__isnull=True)
     senders = [a for a in active.select_related("event") if policy.may_send(a, "signal")]
@@ -288,7 +295,7 @@ def media_setup(*, occurrence: Occurrence, attendee: Attendee, policy: RoomPolic
         "mode": mode,
         # Only for people let in: the external room has no lobby of its own.
         "link": video_link(occurrence, template=getattr(policy.video_settings(occurrence), "video_url_template", ""))
-        if mode == "link" and _admitted(occurrence, attendee, policy)
+        if mode == "link" and (moderator or _admitted(occurrence, attendee, policy))
         else "",
         "ice_servers": settings.HADIR_ICE_SERVERS if mode == "mesh" else [],
         "may_send": bool(policy.may_send(attendee, "signal")),
@@ -310,9 +317,7 @@ def video_link(occurrence: Occurrence, *, template: str = "") -> str:
 def _admitted(occurrence: Occurrence, attendee: Attendee, policy: RoomPolicy) -> bool:
     if not policy.may_enter(attendee):
         return False
-    if policy.is_moderator(attendee):
-        return True
     decision = Admission.objects.filter(occurrence=occurrence, attendee=attendee).first()
     if decision is not None:
         return decision.decision == Admission.Decision.ADMITTED
-    return bool(policy.enters_directly(attendee, status=room_status(occurrence, policy).status))
+    return enters_directly(policy, attendee, status=room_status(occurrence, policy).status)

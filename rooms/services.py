@@ -33,7 +33,8 @@ def _tell(occurrence: Occurrence, envelope: dict) -> None:
 def _require_moderator(occurrence: Occurrence, by: Attendee | None) -> None:
     if by is None:
         return
-    if by.event_id != occurrence.event_id or not policy_for(occurrence.event).is_moderator(by):
+    # A moderating seat without an account never moderates (``rooms.policies.acts_as_moderator``).
+    if by.event_id != occurrence.event_id or not policy_for(occurrence.event).is_moderator(by) or by.user_id is None:
         raise Forbidden(_("Only the room's moderators may do this."))
 
 
@@ -119,7 +120,8 @@ def lobby_admit(*, occurrence: Occurrence, attendee: Attendee, by: Attendee | No
 def lobby_deny(*, occurrence: Occurrence, attendee: Attendee, by: Attendee | None, reason: str = "") -> None:
     """Refuse a waiting attendee, or remove an admitted one; their sockets close with 4403."""
     _check_lobby(occurrence, attendee, by)
-    if policy_for(occurrence.event).is_moderator(attendee):
+    # A moderating seat without an account never moderates (``acts_as_moderator``): it can be refused.
+    if policy_for(occurrence.event).is_moderator(attendee) and attendee.user_id is not None:
         raise Invalid(_("A moderator cannot be sent out of the room."))
     with transaction.atomic():
         admission = Admission.objects.select_for_update().filter(occurrence=occurrence, attendee=attendee).first()
@@ -138,15 +140,19 @@ def lobby_deny(*, occurrence: Occurrence, attendee: Attendee, by: Attendee | Non
         _tell(occurrence, {"k": "deny", "a": str(attendee.pk), "f": frame})
 
 
-def chat_send(*, occurrence: Occurrence, attendee: Attendee, text: str) -> ChatMessage:
+def chat_send(*, occurrence: Occurrence, attendee: Attendee, text: str, moderator: bool = False) -> ChatMessage:
+    """``moderator``: whether the sender acts as moderator (the door's ``Entry.moderator``), which a
+    moderating seat held through its link alone does not."""
     if not isinstance(text, str) or not text.strip():
         raise Invalid(_("A chat message needs some text."))
     if len(text) > CHAT_MAX_LENGTH:
         raise Invalid(_("A chat message has at most %(count)d characters.") % {"count": CHAT_MAX_LENGTH})
     policy = policy_for(occurrence.event)
     with transaction.atomic():
-        message = ChatMessage.objects.create(occurrence=occurrence, attendee=attendee, text=text)
-        frame = selectors.chat_frame(message, selectors.participant_of(attendee, policy))
+        message = ChatMessage.objects.create(
+            occurrence=occurrence, attendee=attendee, text=text, as_moderator=moderator
+        )
+        frame = selectors.chat_frame(message, selectors.participant_of(attendee, policy, moderator=moderator))
         _tell(occurrence, {"k": "admitted", "f": frame})
     return message
 

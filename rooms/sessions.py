@@ -3,27 +3,44 @@
 A join link proves one attendee; the session remembers every attendee it proved (one person may
 hold links to several events), so the WebSocket and the room page know who is there without an
 account. A logged-in user is also the attendee their account is invited as.
+
+The session remembers which link it followed too (a fingerprint of the link, never the link), and
+a remembered seat counts only while that link is still the attendee's: rotating or revoking a
+link ends every session that entered with it, and a later rotation does not bring them back.
 """
 
 from __future__ import annotations
 
+import hmac
+
 from scheduling.models import Attendee, Occurrence
 
-SESSION_KEY = "hadir_attendees"
+SESSION_KEY = "hadir_links"
 MAX_REMEMBERED = 50
+# The first 64 bits of the link's SHA-256 (``Attendee.join_token_hash``): enough to tell one link
+# of an attendee from the next, and no way back to the link.
+FINGERPRINT_LENGTH = 16
+
+
+def link_fingerprint(attendee: Attendee) -> str:
+    return attendee.join_token_hash[:FINGERPRINT_LENGTH]
 
 
 def remember_attendee(session, attendee: Attendee) -> None:
-    ids = [value for value in session.get(SESSION_KEY, []) if value != str(attendee.pk)]
-    ids.append(str(attendee.pk))
-    session[SESSION_KEY] = ids[-MAX_REMEMBERED:]
+    links = [pair for pair in remembered(session) if pair[0] != str(attendee.pk)]
+    links.append((str(attendee.pk), link_fingerprint(attendee)))
+    session[SESSION_KEY] = [list(pair) for pair in links[-MAX_REMEMBERED:]]
 
 
-def remembered_ids(session_or_scope) -> list[str]:
+def remembered(session_or_scope) -> list[tuple[str, str]]:
+    """The (attendee id, link fingerprint) pairs this session followed, oldest first."""
     session = session_or_scope.get("session") if isinstance(session_or_scope, dict) else session_or_scope
     if session is None:
         return []
-    return list(session.get(SESSION_KEY, []))
+    return [
+        (str(pair[0]), str(pair[1])) for pair in session.get(SESSION_KEY, [])
+        if isinstance(pair, list | tuple) and len(pair) == 2
+    ]
 
 
 def active_seats():
@@ -31,10 +48,17 @@ def active_seats():
     return Attendee.objects.filter(removed_at__isnull=True, join_token_revoked_at__isnull=True)
 
 
-def seat_for(ids: list[str], seats: dict[str, Attendee], user, occurrence: Occurrence) -> Attendee | None:
-    """Of ``seats`` (active attendees by id) the one in the occurrence's event whose link this
-    session (``ids``) followed last, else the signed-in user's seat there, else None."""
-    found = next((seats[i] for i in reversed(ids) if i in seats and seats[i].event_id == occurrence.event_id), None)
+def seat_for(links: list[tuple[str, str]], seats: dict[str, Attendee], user, occurrence: Occurrence) -> Attendee | None:
+    """Of ``seats`` (active attendees by id) the one in the occurrence's event whose link, still
+    current, this session (``links``) followed last; else the signed-in user's seat there; else None."""
+    found = next(
+        (
+            seats[attendee_id] for attendee_id, fingerprint in reversed(links)
+            if attendee_id in seats and seats[attendee_id].event_id == occurrence.event_id
+            and hmac.compare_digest(link_fingerprint(seats[attendee_id]), fingerprint)
+        ),
+        None,
+    )
     if found is None and user is not None and user.is_authenticated:
         found = active_seats().filter(event_id=occurrence.event_id, user=user).first()
     return found
@@ -42,9 +66,10 @@ def seat_for(ids: list[str], seats: dict[str, Attendee], user, occurrence: Occur
 
 def attendee_for(session_or_scope, user, occurrence: Occurrence) -> Attendee | None:
     """The active attendee of the occurrence's event that this session or user is, else None."""
-    ids = remembered_ids(session_or_scope)
+    links = remembered(session_or_scope)
+    ids = [attendee_id for attendee_id, _fingerprint in links]
     seats = {str(a.pk): a for a in active_seats().filter(event_id=occurrence.event_id, pk__in=ids)} if ids else {}
-    found = seat_for(ids, seats, user, occurrence)
+    found = seat_for(links, seats, user, occurrence)
     if found is not None:
         found.event = occurrence.event  # loaded with the occurrence: not read again
     return found

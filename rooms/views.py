@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rooms import selectors
-from rooms.policies import policy_for
+from rooms.policies import RoomPolicy, acts_as_moderator, policy_for
 from rooms.sessions import attendee_for, remember_attendee
 from scheduling import tokens
 from scheduling.models import Attendee, Occurrence
@@ -18,6 +21,25 @@ def _notice(request, *, title: str, message: str, status: int, occurrence: Occur
     return render(
         request, "rooms/notice.html", {"title": title, "message": message, "occurrence": occurrence}, status=status
     )
+
+
+def _sign_in_first(request, attendee: Attendee, policy: RoomPolicy, occurrence: Occurrence):
+    """The login page, when the seat moderates and has an account that is not the one signed in.
+
+    A link alone never gives a moderator's powers (a clerk's or teacher's link forwarded, or seen
+    over a shoulder, must not run the session), so whoever holds such a seat signs in first rather
+    than entering as a mere participant: moderating is what they came for. The way back is the
+    room's page, which finds the seat by the account: the link's token never lands in a query
+    string (the login page's address, logs, the Referer).
+    """
+    moderating_seat = attendee.user_id is not None and policy.is_moderator(attendee)
+    if not moderating_seat or acts_as_moderator(policy, attendee, request.user):
+        return None
+    messages.info(request, _(
+        "This link belongs to a moderator of the session. Sign in with the moderator's account to enter: "
+        "a link alone never gives a moderator's powers."
+    ))
+    return redirect_to_login(reverse("rooms:room", args=[occurrence.pk]))
 
 
 def join(request, token: str):
@@ -42,6 +64,9 @@ def join(request, token: str):
         return _notice(
             request, status=410, title=_("No sessions"), message=_("This event has no sessions to join."),
         )
+    sign_in = _sign_in_first(request, attendee, policy_for(attendee.event), occurrence)
+    if sign_in is not None:
+        return sign_in
     remember_attendee(request.session, attendee)
     response = redirect("rooms:room", occurrence_id=occurrence.pk)
     if attendee.language in dict(settings.LANGUAGES) and not request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME):
@@ -61,6 +86,9 @@ def room(request, occurrence_id):
             message=_("Open this session with the personal link from your invitation."),
         )
     policy = policy_for(occurrence.event)
+    sign_in = _sign_in_first(request, attendee, policy, occurrence)
+    if sign_in is not None:
+        return sign_in
     status = selectors.room_status(occurrence, policy)
     now = timezone.now()
     if occurrence.is_cancelled:
@@ -80,7 +108,10 @@ def room(request, occurrence_id):
         context["opens_before_minutes"] = settings.HADIR_ROOM_OPENS_BEFORE_MINUTES
         return render(request, "rooms/countdown.html", context)
     context["strings"] = _strings()
-    context["media"] = selectors.media_setup(occurrence=occurrence, attendee=attendee, policy=policy)
+    context["media"] = selectors.media_setup(
+        occurrence=occurrence, attendee=attendee, policy=policy,
+        moderator=acts_as_moderator(policy, attendee, request.user),
+    )
     context["media_strings"] = _media_strings()
     return render(request, "rooms/room.html", context)
 

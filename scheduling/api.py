@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
@@ -101,6 +102,17 @@ class EventSerializer(serializers.ModelSerializer):
         return AttendeeSerializer(rows, many=True).data
 
 
+class InstantField(serializers.DateTimeField):
+    """A date and time far from the calendar's ends: DRF's own zone check overflows on 0001-01-01."""
+
+    default_error_messages = {"range": gettext_lazy("Enter a date and time between 1970 and 9000.")}
+
+    def enforce_timezone(self, value):
+        if not services.EARLIEST.year <= value.year < services.LATEST.year:
+            self.fail("range")
+        return super().enforce_timezone(value)
+
+
 class AttendeeInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     email = serializers.CharField(max_length=254, required=False, allow_blank=True, default="")
@@ -112,7 +124,7 @@ class AttendeeInputSerializer(serializers.Serializer):
 class EventCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    start = serializers.DateTimeField(help_text="ISO 8601; without an offset it is read in your own time zone.")
+    start = InstantField(help_text="ISO 8601; without an offset it is read in your own time zone.")
     duration_minutes = serializers.IntegerField(min_value=1, max_value=24 * 60)
     timezone = serializers.CharField(max_length=64, default="Asia/Jakarta")
     rrule = serializers.CharField(
@@ -131,7 +143,7 @@ class EventCreateSerializer(serializers.Serializer):
 class EventUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
-    start = serializers.DateTimeField(required=False)
+    start = InstantField(required=False)
     duration_minutes = serializers.IntegerField(min_value=1, max_value=24 * 60, required=False)
     timezone = serializers.CharField(max_length=64, required=False)
     rrule = serializers.CharField(max_length=500, required=False, allow_blank=True)
@@ -139,23 +151,35 @@ class EventUpdateSerializer(serializers.Serializer):
 
 
 class OccurrenceMoveSerializer(serializers.Serializer):
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField(required=False, help_text="Defaults to the start plus the sitting's length.")
+    start = InstantField()
+    end = InstantField(required=False, help_text="Defaults to the start plus the sitting's length.")
     allow_conflicts = serializers.BooleanField(required=False, default=False)
+
+
+class BusySerializer(serializers.Serializer):
+    """One of the caller's own requested windows that clashes with a sitting they may not see."""
+
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
 
 
 ConflictSerializer = inline_serializer(
     name="ConflictResponse",
     fields={
         "start": serializers.ListField(child=serializers.CharField()),
-        "clashes": OccurrenceSerializer(many=True),
+        "clashes": OccurrenceSerializer(many=True, help_text="Clashing sittings you organise or attend."),
+        "busy": BusySerializer(many=True, help_text="Your requested times that clash with sittings of others."),
     },
 )
 
 
 def _conflict_response(error: Conflict) -> Response:
     return Response(
-        {"start": error.messages, "clashes": OccurrenceSerializer(error.clashes, many=True).data},
+        {
+            "start": error.messages,
+            "clashes": OccurrenceSerializer(error.clashes, many=True).data,
+            "busy": BusySerializer([{"start": start, "end": end} for start, end in error.busy], many=True).data,
+        },
         status=status.HTTP_409_CONFLICT,
     )
 
@@ -267,6 +291,35 @@ class AttendeeDelete(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+LinkStateSerializer = inline_serializer(
+    name="LinkState",
+    fields={
+        "id": serializers.UUIDField(),
+        "link": serializers.ChoiceField(choices=["active", "revoked"]),
+    },
+)
+
+
+class AttendeeLink(APIView):
+    """Rotate, revoke or resend one person's personal link: the event's organiser or its staff."""
+
+    link_action = ""
+    SERVICES = {
+        "rotate": services.attendee_token_rotate,
+        "revoke": services.attendee_token_revoke,
+        "resend": services.attendee_invite_resend,
+    }
+
+    @extend_schema(request=None, responses=LinkStateSerializer)
+    def post(self, request, pk):
+        """rotate: a new link, the old one and every browser that entered with it stop working;
+        revoke: the link stops working; resend: the invitation with the current link is sent again.
+        The link itself is never returned: it is the person's own."""
+        attendee = get_object_or_404(Attendee.objects.select_related("event"), pk=pk, removed_at__isnull=True)
+        attendee = self.SERVICES[self.link_action](attendee=attendee, by=request.user)
+        return Response({"id": attendee.pk, "link": "revoked" if attendee.join_token_revoked_at else "active"})
+
+
 class OccurrenceMove(APIView):
     @extend_schema(request=OccurrenceMoveSerializer, responses={200: OccurrenceSerializer, 409: ConflictSerializer})
     def post(self, request, pk):
@@ -324,6 +377,9 @@ def _when(value: str | None, field: str) -> datetime | None:
             parsed = datetime.combine(datetime.fromisoformat(value[:10]).date(), time.min)
         except ValueError:
             raise SchedulingError(_("Enter a date or a date and time (ISO 8601)."), field=field) from None
+    # Far from both ends of the calendar, so that no offset or range arithmetic overflows.
+    if not services.EARLIEST.year <= parsed.year < services.LATEST.year:
+        raise SchedulingError(_("Enter a date and time between 1970 and 9000."), field=field)
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 

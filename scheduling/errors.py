@@ -20,26 +20,44 @@ class SchedulingError(ValidationError):
 
 
 class Conflict(SchedulingError):
-    """The requested time overlaps other sittings of the same people or resource."""
+    """The requested time overlaps other sittings of the same people or resource.
 
-    def __init__(self, clashes):
+    ``clashes`` are the clashing sittings the caller may see (they organise or attend them), named
+    with their title and time. ``busy`` are the caller's own requested (start, end) windows that
+    overlap sittings they may not see: like free/busy, those say only "busy", never whose sitting,
+    its title or its exact time. ``zone`` is the requested event's zone, to show ``busy`` in.
+    """
+
+    def __init__(self, clashes, *, busy=(), zone: str = "UTC"):
         self.clashes = list(clashes)
-        names = "; ".join(f"{clash.event.title} ({_when(clash)})" for clash in self.clashes[:5])
-        more = len(self.clashes) - 5
-        message = _("This overlaps with: %(names)s") % {"names": names}
-        if more > 0:
-            message += " " + _("and %(count)d more") % {"count": more}
-        super().__init__(message, field="start", code="conflict")
+        self.busy = sorted(busy)
+        parts = []
+        if self.clashes:
+            parts.append(_("This overlaps with: %(names)s") % {
+                "names": _listed([f"{clash.event.title} ({_when(clash.start, clash.event.timezone)})"
+                                  for clash in self.clashes])
+            })
+        if self.busy:
+            parts.append(_("Someone invited, or the resource, is busy at: %(times)s") % {
+                "times": _listed([_when(start, zone) for start, _end in self.busy])
+            })
+        super().__init__(" ".join(parts), field="start", code="conflict")
 
 
-def _when(occurrence) -> str:
-    """A sitting's start in its event's zone, e.g. ``2027-03-01 09:00 WITA``."""
-    zone = occurrence.event.timezone
+def _listed(items: list[str]) -> str:
+    text = "; ".join(items[:5])
+    if len(items) > 5:
+        text += " " + _("and %(count)d more") % {"count": len(items) - 5}
+    return text
+
+
+def _when(instant, zone: str) -> str:
+    """An instant in a zone, e.g. ``2027-03-01 09:00 WITA``."""
     try:
-        local = occurrence.start.astimezone(zoneinfo.ZoneInfo(zone))
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return f"{occurrence.start:%Y-%m-%d %H:%M} UTC"
-    return f"{local:%Y-%m-%d %H:%M} {zone_abbreviation(zone, occurrence.start)}"
+        local = instant.astimezone(zoneinfo.ZoneInfo(zone))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return f"{instant:%Y-%m-%d %H:%M} UTC"
+    return f"{local:%Y-%m-%d %H:%M} {zone_abbreviation(zone, instant)}"
 
 
 class NotAllowed(PermissionDenied):

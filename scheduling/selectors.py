@@ -121,6 +121,31 @@ def event_ids_for_person(*, user=None, email: str = "") -> set:
     return ids
 
 
+def events_seen_by(*, user, event_ids) -> set:
+    """Those of ``event_ids`` the user organises or attends (whose titles and times they know)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    event_ids = set(event_ids)
+    seen = set(Event.objects.filter(pk__in=event_ids, organizer=user).values_list("pk", flat=True))
+    seen.update(active_attendees([user]).filter(event_id__in=event_ids).values_list("event_id", flat=True))
+    return seen
+
+
+def acquaintances(*, user) -> tuple[set, set[str]]:
+    """(account ids, lower-cased e-mail addresses) of everyone who organises or attends an event
+    the user organises or attends."""
+    event_ids = event_ids_for_person(user=user)
+    rows = [
+        *Attendee.objects.filter(event_id__in=event_ids, removed_at__isnull=True).values_list(
+            "user_id", "user__email", "email"
+        ),
+        *Event.objects.filter(pk__in=event_ids).values_list("organizer_id", "organizer__email", "organizer__email"),
+    ]
+    user_ids = {account for account, _account_email, _email in rows if account is not None}
+    emails = {address.lower() for _account, *addresses in rows for address in addresses if address}
+    return user_ids, emails
+
+
 def events_for_person(*, user=None, email: str = "") -> QuerySet[Event]:
     return Event.objects.filter(pk__in=event_ids_for_person(user=user, email=email))
 

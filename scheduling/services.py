@@ -6,13 +6,18 @@ cancelled, an attendee removed) increments ``Event.sequence`` (the iTIP SEQUENCE
 of ``scheduling.signals`` inside the transaction, after the rows are written.
 
 Who may call what is the caller's business (``scheduling.policies`` for the plain pages and the
-API, the domain apps for their own screens); ``by`` is recorded in the log.
+API, the domain apps for their own screens); ``by`` is recorded in the log. What holds for every
+caller is checked here: whom the organiser may invite (``policies.strangers``), how many attendees,
+reminders and messages (``scheduling.limits``), free text without control characters
+(``scheduling.text``), and that a clash names only sittings the caller takes part in.
 """
 
 import logging
 import uuid
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import accumulate
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,13 +27,17 @@ from django.db.models import Q
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext as _
 
-from scheduling import recurrence, selectors, signals, tokens
-from scheduling.errors import Conflict, SchedulingError
+from scheduling import limits, policies, recurrence, selectors, signals, tokens
+from scheduling.errors import Conflict, NotAllowed, SchedulingError
 from scheduling.models import Attendee, CalendarFeed, Event, Occurrence, Profile
+from scheduling.text import clean_text
 
 logger = logging.getLogger(__name__)
 
-MAX_REMINDER_MINUTES = 7 * 24 * 60
+# Instants outside these years are refused before any arithmetic on them can overflow.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+MAX_DESCRIPTION = 10_000
 
 
 @dataclass(frozen=True)
@@ -54,16 +63,41 @@ def _instant(value, *, field: str, zone) -> datetime:
         raise SchedulingError(_("Enter a date and time."), field=field)
     if dj_timezone.is_naive(value):
         value = value.replace(tzinfo=zone)
-    return value.astimezone(UTC)
+    try:
+        value = value.astimezone(UTC)
+    except OverflowError:
+        value = None
+    if value is None or not EARLIEST <= value < LATEST:
+        raise SchedulingError(_("Enter a date and time between 1970 and 9000."), field=field)
+    return value
+
+
+def _refuse_beyond_horizon(start: datetime, now: datetime) -> None:
+    if start > now + recurrence.HORIZON:
+        raise SchedulingError(_("An event may start at most two years ahead."), field="start")
+
+
+def _text(value, *, field: str, max_length: int, multiline: bool = False) -> str:
+    """``scheduling.text.clean_text`` as a ``SchedulingError``: no control characters in what
+    reaches an e-mail header, an ICS line or a page."""
+    try:
+        return clean_text(value, field=field, max_length=max_length, multiline=multiline)
+    except ValidationError as error:
+        problem = error.error_dict[field][0]
+        raise SchedulingError(problem.messages[0], field=field, code=problem.code) from error
 
 
 def _title(value) -> str:
-    title = (value or "").strip()
+    title = (value or "").strip() if isinstance(value, str) else ""
     if not title:
         raise SchedulingError(_("Give the event a title."), field="title")
     if len(title) > 200:
         raise SchedulingError(_("A title has at most 200 characters."), field="title")
-    return title
+    return _text(title, field="title", max_length=200)
+
+
+def _description(value) -> str:
+    return _text(value, field="description", max_length=MAX_DESCRIPTION, multiline=True)
 
 
 def _duration(value, *, field: str = "duration") -> timedelta:
@@ -74,20 +108,8 @@ def _duration(value, *, field: str = "duration") -> timedelta:
     return value
 
 
-def _reminders(values) -> list[int]:
-    values = list(values or [])
-    if any(
-        isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_REMINDER_MINUTES
-        for value in values
-    ):
-        raise SchedulingError(
-            _("Reminders are whole minutes before the start, up to one week."), field="reminder_minutes"
-        )
-    return sorted(set(values), reverse=True)
-
-
 def _email(value: str) -> str:
-    email = (value or "").strip()
+    email = _text(value, field="email", max_length=254)
     if email:
         try:
             validate_email(email)
@@ -104,6 +126,16 @@ def _language(value: str) -> str:
     return value or ""
 
 
+def _contacted(specs) -> int:
+    """How many messages inviting these people sends (one each with an address or an account)."""
+    return sum(1 for spec in specs if spec.email or spec.user is not None)
+
+
+def _audience(event: Event) -> int:
+    """How many messages a change to the event sends (one to each active invitation)."""
+    return event.attendees.filter(removed_at__isnull=True, join_token_revoked_at__isnull=True).count()
+
+
 def _people_of(specs) -> list:
     people = []
     for spec in specs:
@@ -114,13 +146,39 @@ def _people_of(specs) -> list:
     return people
 
 
-def _refuse_conflicts(*, people, resource: str, windows, exclude_event=None, exclude_occurrence=None) -> None:
+def conflicts_refuse(
+    *, people, resource: str, windows, viewer, zone: str, exclude_event=None, exclude_occurrence=None
+) -> None:
+    """Raise ``Conflict`` when ``windows`` clash. Clashing sittings ``viewer`` organises or attends
+    are named; for the others only ``viewer``'s own windows that clash are given, as "busy".
+
+    Public for the domain apps' own checks (a hearing's bench and courtroom), so that every clash
+    reaches a person through this one rule."""
     clashes = selectors.clashes_for_windows(
         people=people, resource=resource, windows=windows,
         exclude_event=exclude_event, exclude_occurrence=exclude_occurrence,
     )
-    if clashes:
-        raise Conflict(clashes)
+    if not clashes:
+        return
+    seen = selectors.events_seen_by(user=viewer, event_ids={clash.event_id for clash in clashes})
+    hidden = sorted((clash.start, clash.end) for clash in clashes if clash.event_id not in seen)
+    starts = [start for start, _end in hidden]
+    latest_end = list(accumulate((end for _start, end in hidden), max))
+    busy = []
+    for start, end in sorted(windows):
+        index = bisect_left(starts, end)  # hidden sittings starting before this window ends
+        if index and latest_end[index - 1] > start:
+            busy.append((start, end))
+    raise Conflict([clash for clash in clashes if clash.event_id in seen], busy=busy, zone=zone)
+
+
+def _refuse_strangers(*, organizer, people) -> None:
+    refused = policies.strangers(organizer=organizer, people=people)
+    if refused:
+        raise NotAllowed(
+            _("You may invite only people you already share an event with, not: %(people)s.")
+            % {"people": ", ".join(refused[:5])}
+        )
 
 
 def _bump(event: Event) -> None:
@@ -239,10 +297,12 @@ def _materialise(event: Event, *, now: datetime, previous: tuple | None = None) 
     event.save(update_fields=["exdates", "updated_at"])
 
 
-def _new_attendee(*, event: Event, spec: AttendeeSpec) -> Attendee:
+def _checked(spec: AttendeeSpec) -> AttendeeSpec:
+    """The spec with its name, address and role cleaned and every field checked (before anything
+    else is asked of it), or a ``SchedulingError`` naming the field."""
     user = spec.user
     email = _email(spec.email or (getattr(user, "email", "") if user is not None else ""))
-    name = (spec.name or "").strip()
+    name = (spec.name or "").strip() if isinstance(spec.name, str) else ""
     if not name and user is not None:
         name = user.get_full_name() or user.get_username()
     if not name:
@@ -251,12 +311,20 @@ def _new_attendee(*, event: Event, spec: AttendeeSpec) -> Attendee:
         raise SchedulingError(_("An attendee needs a name, an e-mail address or an account."), field="name")
     if len(name) > 200:
         raise SchedulingError(_("A name has at most 200 characters."), field="name")
-    role = (spec.role or "participant").strip()
+    name = _text(name, field="name", max_length=200)
+    role = spec.role.strip() if isinstance(spec.role, str) and spec.role.strip() else "participant"
     if len(role) > 32:
         raise SchedulingError(_("A role has at most 32 characters."), field="role")
+    role = _text(role, field="role", max_length=32)
     if spec.timezone:
         recurrence.zone_for(spec.timezone)
-    language = _language(spec.language)
+    return AttendeeSpec(name=name, email=email, user=user, role=role, language=_language(spec.language),
+                        timezone=spec.timezone or "")
+
+
+def _new_attendee(*, event: Event, spec: AttendeeSpec) -> Attendee:
+    """The attendee row of a ``_checked`` spec."""
+    user, name, email = spec.user, spec.name, spec.email
     active = event.attendees.filter(removed_at__isnull=True)
     duplicate = Q(email__iexact=email) if email else Q(pk__in=[])
     if user is not None:
@@ -269,8 +337,8 @@ def _new_attendee(*, event: Event, spec: AttendeeSpec) -> Attendee:
     try:
         with transaction.atomic():
             return Attendee.objects.create(
-                event=event, user=user, name=name, email=email, role=role, language=language,
-                timezone=spec.timezone or "",
+                event=event, user=user, name=name, email=email, role=spec.role, language=spec.language,
+                timezone=spec.timezone,
             )
     except IntegrityError as error:  # a concurrent add of the same person
         raise SchedulingError(
@@ -292,41 +360,50 @@ def event_create(
     exdates=(), description: str = "", kind: str = "", resource: str = "",
     reminder_minutes: list[int] | None = None, attendees=(), allow_conflicts: bool = False,
 ) -> Event:
-    """Create a single or recurring event with its sittings and attendees."""
+    """Create a single or recurring event with its sittings and attendees.
+
+    The organiser invites only whom ``policies.strangers`` allows (NotAllowed otherwise), within
+    the limits of ``scheduling.limits``; all of it is checked before the conflict check, so that
+    nobody learns of others' sittings through people they may not invite.
+    """
     zone = recurrence.zone_for(timezone)
     now = _now()
     title = _title(title)
+    description = _description(description)
     start = _instant(start, field="start", zone=zone)
     duration = _duration(duration)
     if start < now:
         raise SchedulingError(_("A new event cannot start in the past."), field="start")
+    _refuse_beyond_horizon(start, now)
     rule = recurrence.normalise_rule(rrule, start=start, zone=zone, now=now)
     excluded = [_instant(value, field="exdates", zone=zone) for value in exdates]
     instants = recurrence.expand(start=start, zone=zone, rule=rule, exdates=excluded)
     if not instants:
         raise SchedulingError(_("Every sitting of this series is excluded."), field="exdates")
-    resource = (resource or "").strip()
-    if len(resource) > 200:
-        raise SchedulingError(_("A resource name has at most 200 characters."), field="resource")
-    if len(kind or "") > 32:
-        raise SchedulingError(_("An event kind has at most 32 characters."), field="kind")
-    attendees = list(attendees)
+    resource = _text(resource, field="resource", max_length=200)
+    kind = _text(kind, field="kind", max_length=32)
+    reminders = limits.reminders(reminder_minutes)
+    attendees = [_checked(spec) for spec in attendees]
+    people = _people_of(attendees)
+    _refuse_strangers(organizer=organizer, people=people)
+    limits.refuse_too_many_attendees(organizer=organizer, count=len(attendees))
+    limits.refuse_over_message_budget(organizer=organizer, messages=_contacted(attendees))
     # The check runs inside the transaction: with SQLite's IMMEDIATE transactions two bookings
     # of the same slot are serialised.
     with transaction.atomic():
         if not allow_conflicts:
-            _refuse_conflicts(
-                people=_people_of(attendees), resource=resource,
+            conflicts_refuse(
+                people=people, resource=resource, viewer=organizer, zone=timezone,
                 windows=[
                     (instant, recurrence.sitting_end(instant, zone, duration, recurring=bool(rule)))
                     for instant in instants
                 ],
             )
         event = Event.objects.create(
-            organizer=organizer, title=title, description=description or "", kind=kind or "",
+            organizer=organizer, title=title, description=description, kind=kind,
             resource=resource, timezone=timezone, start=start, duration=duration, rrule=rule,
             exdates=recurrence.format_instants(excluded), uid=f"{uuid.uuid4()}@hadir",
-            reminder_minutes=_reminders(reminder_minutes),
+            reminder_minutes=reminders,
         )
         _materialise(event, now=now)
         for spec in attendees:
@@ -349,7 +426,7 @@ def event_update(
     new_zone_name = event.timezone if timezone is None else timezone
     zone = recurrence.zone_for(new_zone_name)
     new_title = event.title if title is None else _title(title)
-    new_description = event.description if description is None else description
+    new_description = event.description if description is None else _description(description)
     new_start = event.start if start is None else _instant(start, field="start", zone=zone)
     new_duration = event.duration if duration is None else _duration(duration)
     new_rule_text = event.rrule if rrule is None else rrule
@@ -372,6 +449,7 @@ def event_update(
             )
         if not new_rule_text and new_start < now:
             raise SchedulingError(_("An event cannot be moved into the past."), field="start")
+        _refuse_beyond_horizon(new_start, now)
         new_rule = recurrence.normalise_rule(new_rule_text, start=new_start, zone=zone, now=now)
         instants = recurrence.expand(
             start=new_start, zone=zone, rule=new_rule, exdates=recurrence.parse_instants(event.exdates)
@@ -381,10 +459,11 @@ def event_update(
             raise SchedulingError(
                 _("After this change the series would have no sitting left."), field="start"
             )
+    limits.refuse_over_message_budget(organizer=event.organizer, messages=_audience(event))
     with transaction.atomic():
         if timing and not allow_conflicts:
-            _refuse_conflicts(
-                people=selectors.people_of_event(event), resource=event.resource,
+            conflicts_refuse(
+                people=selectors.people_of_event(event), resource=event.resource, viewer=by, zone=new_zone_name,
                 windows=[
                     (instant, recurrence.sitting_end(instant, zone, new_duration, recurring=bool(new_rule)))
                     for instant in future
@@ -449,16 +528,16 @@ def occurrence_move(
     _duration(end - start, field="end")
     if start < now:
         raise SchedulingError(_("A sitting cannot be moved into the past."), field="start")
-    if event.rrule and start > now + recurrence.HORIZON:
-        raise SchedulingError(_("A series may run at most two years ahead."), field="start")
+    _refuse_beyond_horizon(start, now)
     if start == occurrence.start and end == occurrence.end:
         return occurrence
     previous_start = occurrence.start
+    limits.refuse_over_message_budget(organizer=event.organizer, messages=_audience(event))
     with transaction.atomic():
         if not allow_conflicts:
-            _refuse_conflicts(
+            conflicts_refuse(
                 people=selectors.people_of_event(event), resource=event.resource, windows=[(start, end)],
-                exclude_occurrence=occurrence,
+                viewer=by, zone=event.timezone, exclude_occurrence=occurrence,
             )
         event = Event.objects.select_for_update().get(pk=event.pk)
         occurrence = Occurrence.objects.select_for_update().get(pk=occurrence.pk)
@@ -509,9 +588,18 @@ def attendee_add(
     *, event: Event, name: str = "", email: str = "", user=None, role: str = "participant",
     language: str = "", timezone: str = "", notify: bool = True,
 ) -> Attendee:
-    """Invite one person (``notify=False``: no invite is sent, e.g. a public observer)."""
+    """Invite one person (``notify=False``: no invite is sent, e.g. a public observer).
+
+    Whom and how many the event's organiser may invite: as for ``event_create``.
+    """
     _refuse_if_cancelled(event)
-    spec = AttendeeSpec(name=name, email=email, user=user, role=role, language=language, timezone=timezone)
+    spec = _checked(AttendeeSpec(name=name, email=email, user=user, role=role, language=language, timezone=timezone))
+    organizer = event.organizer
+    _refuse_strangers(organizer=organizer, people=_people_of([spec]))
+    active = event.attendees.filter(removed_at__isnull=True).count()
+    limits.refuse_too_many_attendees(organizer=organizer, count=active + 1)
+    if notify:
+        limits.refuse_over_message_budget(organizer=organizer, messages=_contacted([spec]))
     with transaction.atomic():
         attendee = _new_attendee(event=event, spec=spec)
         signals.attendee_added.send(sender=Attendee, attendee=attendee, notify=notify)
@@ -549,8 +637,17 @@ def attendee_rsvp(*, attendee: Attendee, rsvp: str) -> Attendee:
     return attendee
 
 
-def attendee_token_rotate(*, attendee: Attendee) -> Attendee:
-    """A new personal link; the old one stops working."""
+def _require_link_manager(attendee: Attendee, by) -> None:
+    """``by`` None is the system; a person must organise the event or be its domain's staff."""
+    if by is not None:
+        policies.require_manage_links(by, attendee.event)
+    if attendee.removed_at is not None:
+        raise SchedulingError(_("This person is no longer invited."), code="removed")
+
+
+def attendee_token_rotate(*, attendee: Attendee, by) -> Attendee:
+    """A new personal link; the old one stops working, and so does every browser that entered with it."""
+    _require_link_manager(attendee, by)
     with transaction.atomic():
         attendee.join_token_salt = tokens.new_salt()
         attendee.join_token_hash = tokens.token_hash(tokens.token_for("join", attendee.join_token_salt))
@@ -558,13 +655,39 @@ def attendee_token_rotate(*, attendee: Attendee) -> Attendee:
         attendee.save(
             update_fields=["join_token_salt", "join_token_hash", "join_token_revoked_at", "updated_at"]
         )
+        signals.join_link_changed.send(sender=Attendee, attendee=attendee)
+    logger.info("attendee %s link rotated by %s", attendee.pk, by)
     return attendee
 
 
-def attendee_token_revoke(*, attendee: Attendee) -> Attendee:
-    """The personal link stops working (the person stays invited)."""
-    attendee.join_token_revoked_at = _now()
-    attendee.save(update_fields=["join_token_revoked_at", "updated_at"])
+def attendee_token_revoke(*, attendee: Attendee, by) -> Attendee:
+    """The personal link stops working, and every browser that entered with it is out (the person
+    stays invited; a rotation gives them a new link)."""
+    _require_link_manager(attendee, by)
+    with transaction.atomic():
+        attendee.join_token_revoked_at = _now()
+        attendee.save(update_fields=["join_token_revoked_at", "updated_at"])
+        signals.join_link_changed.send(sender=Attendee, attendee=attendee)
+    logger.info("attendee %s link revoked by %s", attendee.pk, by)
+    return attendee
+
+
+def attendee_invite_resend(*, attendee: Attendee, by) -> Attendee:
+    """Send the invitation with the person's current link again (after a rotation, or a lost mail).
+
+    Asking twice within the same minute sends one message (a double click). The message counts
+    against the organiser's hourly budget (``scheduling.limits``) like any invitation."""
+    _require_link_manager(attendee, by)
+    if attendee.join_token_revoked_at is not None:
+        raise SchedulingError(_("This link was withdrawn; make a new one before sending it."), code="revoked")
+    event = attendee.event
+    _refuse_if_cancelled(event)
+    limits.refuse_over_message_budget(organizer=event.organizer, messages=1)
+    minute = _now().strftime("%Y%m%dT%H%M")
+    with transaction.atomic():
+        key = f"{attendee.join_token_hash[:16]}:{minute}"
+        signals.join_link_resend.send(sender=Attendee, attendee=attendee, key=key)
+    logger.info("attendee %s invitation sent again by %s", attendee.pk, by)
     return attendee
 
 

@@ -15,6 +15,10 @@ Arguments (all keyword):
 - attendee_added(attendee, notify: bool)         # added later; notify=False: send nothing
 - attendee_removed(attendee)                     # attendee.removed_at is set; send them a CANCEL
 - rsvp_recorded(attendee)
+- join_link_changed(attendee)                    # link rotated or revoked: whoever entered with the
+                                                 # old one is out (rooms close their sockets)
+- join_link_resend(attendee, key: str)           # send the invite with the current link again;
+                                                 # ``key`` tells one request to resend from another
 
 Matching iCalendar: ``scheduling.ical.invite_calendar(event=..., attendee=..., method=...,
 occurrence=...)``.
@@ -30,3 +34,5 @@ occurrence_cancelled = Signal()
 attendee_added = Signal()
 attendee_removed = Signal()
 rsvp_recorded = Signal()
+join_link_changed = Signal()
+join_link_resend = Signal()

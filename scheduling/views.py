@@ -8,13 +8,14 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import condition, require_GET, require_http_methods, require_POST
 
-from scheduling import ical, selectors, services
+from scheduling import ical, policies, selectors, services
 from scheduling.errors import SchedulingError
-from scheduling.models import Attendee, Occurrence
+from scheduling.models import Attendee, Event, Occurrence
 
 # The answers a person can give, as the verbs on their buttons.
 ANSWERS = {
@@ -103,9 +104,12 @@ def rsvp(request, token: str):
 
 
 def _week_start(value: str) -> date:
+    """The Monday of the week asked for; today's week for a bad date or one at the calendar's edges."""
     try:
         day = date.fromisoformat(value)
     except (TypeError, ValueError):
+        day = timezone.localdate()
+    if not 1970 <= day.year < 9000:
         day = timezone.localdate()
     return day - timedelta(days=day.weekday())
 
@@ -190,3 +194,52 @@ def feed_rotate(request):
 def _back(request) -> str:
     target = request.POST.get("next", "")
     return target if target.startswith("/schedule/") else reverse("scheduling:schedule")
+
+
+# ---------------------------------------------------------------- people's links
+
+# What each link button does, and what the organiser is told afterwards.
+LINK_ACTIONS = {
+    "rotate": (services.attendee_token_rotate, gettext_lazy(
+        "%(name)s has a new link; the old one, and every browser that entered with it, no longer work. "
+        "Use “Send again” to send them the new one."
+    )),
+    "revoke": (services.attendee_token_revoke, gettext_lazy(
+        "%(name)s's link was withdrawn; browsers that entered with it are out. “New link” gives them another."
+    )),
+    "resend": (services.attendee_invite_resend, gettext_lazy("The invitation was sent to %(name)s again.")),
+}
+
+
+@login_required
+@require_GET
+def event_people(request, event_id):
+    """An event's invited people, with their answers and buttons for their links (the organiser and,
+    for a class or a hearing, its staff)."""
+    event = get_object_or_404(Event.objects.select_related("organizer"), pk=event_id)
+    if not policies.can_manage_links(request.user, event):
+        raise Http404
+    people = event.attendees.filter(removed_at__isnull=True).order_by("name")
+    upcoming = event.occurrences.filter(end__gt=timezone.now()).order_by("start")[:5]
+    return render(request, "scheduling/event_people.html", {"event": event, "people": people, "upcoming": upcoming})
+
+
+@login_required
+@require_POST
+def attendee_link(request, attendee_id, action: str):
+    """Rotate, revoke or resend one person's link (the service decides who may), then go back."""
+    attendee = get_object_or_404(Attendee.objects.select_related("event"), pk=attendee_id, removed_at__isnull=True)
+    if action not in LINK_ACTIONS:
+        raise Http404
+    service, done = LINK_ACTIONS[action]
+    try:
+        service(attendee=attendee, by=request.user)
+    except SchedulingError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done % {"name": attendee.name})
+    target = request.POST.get("next", "")
+    safe = target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return redirect(target if safe else reverse("scheduling:event_people", args=[attendee.event_id]))

@@ -43,7 +43,8 @@ def people(db):
 
 @pytest.fixture
 def school(people):
-    return services.school_create(name="SMA 1 Bogor", timezone="Asia/Jakarta", by=people["teacher"])
+    """Founded by the system, as staff would, with the teacher as its administrator."""
+    return services.school_create(name="SMA 1 Bogor", timezone="Asia/Jakarta", by=None, admins=[people["teacher"]])
 
 
 @pytest.fixture
@@ -67,7 +68,7 @@ def classroom(school, people):
 
 @pytest.fixture
 def other_classroom(people):
-    school = services.school_create(name="SMA 2", timezone="Asia/Makassar", by=people["other_teacher"])
+    school = services.school_create(name="SMA 2", timezone="Asia/Makassar", by=None, admins=[people["other_teacher"]])
     today = timezone.localdate()
     classroom = services.classroom_create(
         school=school,

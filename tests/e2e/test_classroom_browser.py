@@ -1,5 +1,6 @@
 """A teacher in Chromium: creates a school and a class, imports a roster CSV with a bad row
-(preview first, nothing saved), confirms, schedules the term and sees the meetings."""
+(preview first, nothing saved), confirms, schedules the term and sees the meetings. Only staff
+create schools (``classrooms.policies.may_found_school``): this teacher is staff too."""
 
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
@@ -15,7 +16,7 @@ PASSWORD = "a-long-test-password"
 
 
 def make_teacher():
-    get_user_model().objects.create_user(username="guru", password=PASSWORD, email="guru@example.org")
+    get_user_model().objects.create_user(username="guru", password=PASSWORD, email="guru@example.org", is_staff=True)
 
 
 def roster_of(name):

@@ -43,7 +43,7 @@ async def close_thread_connections():
 
 def build_class():
     teacher = get_user_model().objects.create_user(username="guru", password=PASSWORD, email="guru@example.org")
-    school = services.school_create(name="SMP 3", timezone="Asia/Jakarta", by=teacher)
+    school = services.school_create(name="SMP 3", timezone="Asia/Jakarta", by=None, admins=[teacher])
     today = timezone.localdate()
     classroom = services.classroom_create(
         school=school,
@@ -107,10 +107,12 @@ async def closed_interval(attendee_name: str, occurrence, timeout: float = 10.0)
 async def test_a_whole_class_meeting(daphne_server):
     classroom, occurrence, links = await sync_to_async(build_class)()
     room_path = f"/ws/rooms/{occurrence.pk}/"
-    # Each person follows their own join link (the calendar link), which sets the session cookie.
+    # Each person follows their own join link (the calendar link), which sets the session cookie;
+    # the teacher signs in first, since a link alone never moderates.
     cookies = {}
     for name in ("guru", "Ani", "Budi", "Citra"):
-        cookies[name] = await asyncio.to_thread(session_cookie, daphne_server.base_url, links[name])
+        login = ("guru", PASSWORD) if name == "guru" else None
+        cookies[name] = await asyncio.to_thread(session_cookie, daphne_server.base_url, links[name], login=login)
 
     teacher_ws = await connect(daphne_server.ws_url, room_path, cookie=cookies["guru"])
     hello = await receive_until(teacher_ws, "hello")
@@ -185,7 +187,8 @@ async def test_students_wait_until_the_room_opens_and_guests_wait_for_a_teacher(
     room_path = f"/ws/rooms/{occurrence.pk}/"
     cookie = {}
     for name, link in (("guru", links["guru"]), ("Ani", links["Ani"]), ("Tamu", guest.join_path)):
-        cookie[name] = await asyncio.to_thread(session_cookie, daphne_server.base_url, link)
+        login = ("guru", PASSWORD) if name == "guru" else None  # a teacher moderates signed in
+        cookie[name] = await asyncio.to_thread(session_cookie, daphne_server.base_url, link, login=login)
 
     early = await connect(daphne_server.ws_url, room_path, cookie=cookie["Ani"])
     assert (await receive_until(early, "hello"))["you"]["status"] == "waiting"

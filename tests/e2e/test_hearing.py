@@ -154,9 +154,11 @@ async def test_a_whole_hearing(daphne_server):
         for e in first["docket"]["hearings"] if e["closed"]
     ]
 
+    # The bench and the clerk sign in before following their links: a link alone never moderates.
+    accounts = {Role.CLERK: ("panitera", PASSWORD), Role.PRESIDING_JUDGE: ("hakim", PASSWORD)}
     cookies = {}
     for role, attendee in seats.items():
-        cookies[role] = await asyncio.to_thread(session_cookie, base, attendee.join_path)
+        cookies[role] = await asyncio.to_thread(session_cookie, base, attendee.join_path, login=accounts.get(role))
 
     clerk = await connect(ws_url, room, cookie=cookies[Role.CLERK])
     hello = await receive_until(clerk, "hello")

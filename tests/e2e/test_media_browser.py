@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_room_browser import made_elsewhere
+from tests.e2e.test_room_browser import made_elsewhere, open_link
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -23,7 +23,7 @@ def enter(browser, server, attendee, *, language="en"):
     context.add_cookies([{"name": "django_language", "value": language, "url": server.base_url}])
     page = context.new_page()
     page.add_init_script("window.hadirMediaTrace = []")
-    page.goto(server.base_url + attendee.join_path)
+    open_link(page, server, attendee)
     page.wait_for_selector("#media-join:enabled", state="visible", timeout=TIMEOUT)
     page.click("#media-join")
     page.wait_for_selector("#media-self-video", timeout=TIMEOUT)

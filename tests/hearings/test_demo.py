@@ -58,3 +58,17 @@ def test_seed_again_when_the_demo_hearings_are_ending(db):
     second = demo.seed()
     assert second["hearing"]["id"] != first["hearing"]["id"]
     assert Hearing.objects.filter(status=Status.OPEN).count() == 4
+
+
+def test_the_demo_bench_and_clerk_sign_in_with_the_printed_accounts_to_moderate(db):
+    from django.test import Client
+
+    public = demo.seed()["hearing"]
+    room = f"/rooms/{public['occurrence_id']}/"
+    for who in ("clerk", "judge"):
+        browser = Client()
+        assert browser.get(public[who]["join_url"])["Location"] == f"/accounts/login/?next={room}"
+        assert public[who]["username"] and browser.login(username=public[who]["username"],
+                                                         password=public[who]["password"])
+        assert browser.get(public[who]["join_url"])["Location"] == room
+        assert browser.get(room).status_code == 200

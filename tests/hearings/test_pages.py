@@ -258,7 +258,7 @@ def test_api_schema_lists_hearings(client, db):
 
 
 def test_observer_link_asks_a_name_and_respects_the_capacity(client, world):
-    from rooms.sessions import remembered_ids
+    from rooms.sessions import remembered
 
     hearing = world["public"]
     hearing.observer_capacity = 1
@@ -268,7 +268,7 @@ def test_observer_link_asks_a_name_and_respects_the_capacity(client, world):
     response = client.post(url, {"name": "Warga Satu"})
     assert response.status_code == 302 and response.url == reverse("rooms:room", args=[hearing.occurrence_id])
     observer = hearing.participants.get(role=Role.OBSERVER).attendee
-    assert observer.name == "Warga Satu" and str(observer.pk) in remembered_ids(client.session)
+    assert observer.name == "Warga Satu" and str(observer.pk) in dict(remembered(client.session))
     response = Client().post(url, {"name": "Warga Dua"})
     assert response.status_code == 200
     assert "All observer places for this hearing are taken." in response.content.decode()

@@ -205,16 +205,19 @@ def test_only_the_bench_and_the_clerk_change_the_status(hearing, clerk, judge, c
 def test_observers(hearing, schedule, clerk):
     hearing.observer_capacity = 1
     hearing.save()
-    attendee = services.observer_join(hearing=hearing, name=" Warga ")
+    browser = {"session_key": "sesi-1", "client_address": "192.0.2.1"}
+    attendee = services.observer_join(hearing=hearing, name=" Warga ", **browser)
     assert attendee.role == Role.OBSERVER and attendee.name == "Warga"
     assert not Message.objects.filter(attendee=attendee).exists()
+    assert services.observer_join(hearing=hearing, name="Lagi", **browser) == attendee  # the same place
+    another = {"session_key": "sesi-2", "client_address": "192.0.2.2"}
     with pytest.raises(HearingError, match="taken"):
-        services.observer_join(hearing=hearing, name="Warga Dua")
+        services.observer_join(hearing=hearing, name="Warga Dua", **another)
     with pytest.raises(HearingError, match="name"):
-        services.observer_join(hearing=hearing, name="  ")
+        services.observer_join(hearing=hearing, name="  ", **another)
     closed = schedule(is_public=False)
     with pytest.raises(HearingForbidden):
-        services.observer_join(hearing=closed, name="Warga")
+        services.observer_join(hearing=closed, name="Warga", **another)
     with pytest.raises(HearingError, match="closed hearing"):
         services.participant_add(hearing=closed, role=Role.OBSERVER, by=clerk, person=services.Person("W"))
     assert not closed.participants.filter(role=Role.OBSERVER).exists()
@@ -232,12 +235,12 @@ def test_a_summons_with_less_than_three_days_notice_warns_the_clerk(schedule):
 def test_a_court_can_always_use_its_own_external_video_service(hearing, court):
     from rooms.selectors import media_setup
 
-    clerk = seat(hearing, Role.CLERK).attendee
-    assert media_setup(occurrence=hearing.occurrence, attendee=clerk)["mode"] == "mesh"
+    clerk = seat(hearing, Role.CLERK).attendee  # signed in: a moderator
+    assert media_setup(occurrence=hearing.occurrence, attendee=clerk, moderator=True)["mode"] == "mesh"
 
     court.always_external_video = True
     court.video_url_template = "https://video.pengadilan.example/{room}"
     court.save()
-    setup = media_setup(occurrence=hearing.occurrence, attendee=clerk)
+    setup = media_setup(occurrence=hearing.occurrence, attendee=clerk, moderator=True)
     assert setup["mode"] == "link"
     assert setup["link"].startswith("https://video.pengadilan.example/hadir-")

@@ -21,6 +21,11 @@ def later(days: float = 2, hour: int = 9):
 
 
 def meeting(organizer, *, people, title="Physics 10A", kind="class", days=2, rrule="", **extra):
+    """``organizer`` becomes staff: an institution's organiser, who may invite any address
+    (``scheduling.policies.strangers``)."""
+    if not organizer.is_staff:
+        organizer.is_staff = True
+        organizer.save(update_fields=["is_staff"])
     return event_create(
         organizer=organizer,
         title=title,

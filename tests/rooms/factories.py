@@ -6,6 +6,7 @@ import itertools
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.contrib import auth
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
@@ -47,7 +48,10 @@ def make_room(*, people=("Ani", "Budi"), roles=None, kind: str = "", starts_in=t
     """A room open now: an event starting shortly (the room opens 15 minutes before), or moved to
     have started already when ``in_progress``."""
     number = next(_numbers)
-    organizer = get_user_model().objects.create_user(f"host{number}-{timezone.now().timestamp()}", password="x")
+    # Staff: an organiser who may invite outside addresses (``scheduling.policies.strangers``).
+    organizer = get_user_model().objects.create_user(
+        f"host{number}-{timezone.now().timestamp()}", password="x", is_staff=True
+    )
     roles = roles or ["participant"] * len(people)
     specs = [scheduling.AttendeeSpec(name="Host", user=organizer, role="host")] + [
         scheduling.AttendeeSpec(name=name, email=f"p{number}-{index}@example.org", role=role)
@@ -67,8 +71,19 @@ def make_room(*, people=("Ani", "Budi"), roles=None, kind: str = "", starts_in=t
     return Room(occurrence=occurrence, host=host, people=[a for a in attendees if a.pk != host.pk])
 
 
-def session_cookie_for(attendee: Attendee) -> str:
+def session_cookie_for(attendee: Attendee, *, signed_in: bool = True) -> str:
+    """The cookie of a browser that followed the attendee's link; one with an account is signed in
+    too (``signed_in`` False: the link alone, as a forwarded link would be)."""
     session = SessionStore()
     remember_attendee(session, attendee)
+    if signed_in and attendee.user_id is not None:
+        sign_in(session, attendee.user)
     session.save()
     return f"sessionid={session.session_key}"
+
+
+def sign_in(session, user) -> None:
+    """What ``django.contrib.auth.login`` leaves in a session."""
+    session[auth.SESSION_KEY] = str(user.pk)
+    session[auth.BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[auth.HASH_SESSION_KEY] = user.get_session_auth_hash()

@@ -13,14 +13,16 @@ from django.utils import timezone
 from rooms import services
 from rooms.models import Admission
 from rooms.selectors import Knock, room_entries
-from rooms.sessions import SESSION_KEY
+from rooms.sessions import remember_attendee
 from tests.rooms.factories import make_room
 
 pytestmark = pytest.mark.django_db
 
 
 def knock(room, *attendees, user=None):
-    session = {SESSION_KEY: [str(a.pk) for a in attendees]}
+    session = {}
+    for attendee in attendees:
+        remember_attendee(session, attendee)
     return Knock({"session": session, "user": user or AnonymousUser()}, room if isinstance(room, str) else room.id)
 
 
@@ -39,7 +41,7 @@ def test_a_batch_answers_each_socket_as_if_it_knocked_alone():
     services.room_status_set(occurrence=other.occurrence, status="open", by=other.host, reason="Silakan masuk")
     knocks = [
         knock(room, ani), knock(room, ani),  # two tabs
-        knock(room, room.host), knock(room, gita), knock(room, dodi),
+        knock(room, room.host, user=room.host.user), knock(room, gita), knock(room, dodi),
         knock(room, other.people[0], ani),  # the latest link followed wins, in the room's event
         knock(other, other.people[0]),
         knock(room), knock(room, other.people[0]),  # nobody / a seat in another event

@@ -18,6 +18,12 @@ def user(name: str = "", **fields):
     return get_user_model().objects.create_user(username=name, password="pw-" + name, **fields)
 
 
+def organiser(name: str = "", **fields):
+    """An account that organises for an institution (Django staff here), so it may invite anyone;
+    ordinary accounts invite only people they already share an event with."""
+    return user(name, is_staff=True, **fields)
+
+
 def local(zone: str, day: date, hour: int, minute: int = 0) -> datetime:
     """A wall-clock time in a zone, as an aware datetime."""
     return datetime.combine(day, time(hour, minute), tzinfo=zoneinfo.ZoneInfo(zone))
@@ -55,7 +61,7 @@ def event(
     attendees=(),
     **extra,
 ):
-    organizer = organizer or user()
+    organizer = organizer or organiser()
     start = start or local(tz if tz in zoneinfo.available_timezones() else "UTC", next_weekday(0), 9)
     return services.event_create(
         organizer=organizer,

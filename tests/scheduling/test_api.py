@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def people():
-    return {"organizer": f.user("guru"), "attendee": f.user("murid"), "stranger": f.user("orang")}
+    return {"organizer": f.organiser("guru"), "attendee": f.user("murid"), "stranger": f.user("orang")}
 
 
 @pytest.fixture
@@ -89,6 +89,8 @@ def test_create_refuses_bad_input_with_field_errors(people, payload, field):
 
 
 def test_conflict_is_409_naming_the_clash_unless_allowed(people, event):
+    """Named for the organiser of the clashing sitting; for anyone else it is only "busy"
+    (test_security_conflicts), and a stranger may not invite the attendee at all."""
     first = event.occurrences.order_by("start").first()
     data = {
         "title": "Bentrok",
@@ -96,7 +98,8 @@ def test_conflict_is_409_naming_the_clash_unless_allowed(people, event):
         "duration_minutes": 30,
         "attendees": [{"email": people["attendee"].email}],
     }
-    api = client_for(people["stranger"])
+    assert client_for(people["stranger"]).post("/api/events/", data, format="json").status_code == 403
+    api = client_for(people["organizer"])
     response = api.post("/api/events/", data, format="json")
     assert response.status_code == 409
     assert response.json()["clashes"][0]["id"] == str(first.pk) and "Kimia" in response.json()["start"][0]

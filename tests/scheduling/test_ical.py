@@ -56,7 +56,7 @@ def invite(event, attendee, **kwargs) -> Calendar:
 @pytest.fixture
 def series():
     """A weekly class of 6 sittings with an organiser and two students."""
-    teacher = f.user("guru", first_name="Ibu", last_name="Guru")
+    teacher = f.organiser("guru", first_name="Ibu", last_name="Guru")
     event = f.event(
         organizer=teacher,
         title="Matematika",
@@ -318,7 +318,7 @@ def test_rule_12_feed_is_publish_with_names_and_refresh(series):
 
 def test_rule_12_feed_has_every_event_organised_or_attended_as_rrule_plus_overrides():
     ani = f.user("ani")
-    other = f.user("lain")
+    other = f.organiser("lain")
     mine = f.event(organizer=ani, title="Rapat guru", rrule="FREQ=DAILY;COUNT=40")
     invited = f.event(
         organizer=other,

@@ -3,18 +3,68 @@
 import asyncio
 import http.cookiejar
 import json
+import re
+import urllib.error
+import urllib.parse
 import urllib.request
 
 import websockets
 
 
-def session_cookie(base_url: str, join_path: str) -> str:
-    """Follow a join link and return the Cookie header the WebSocket must carry."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    with opener.open(f"{base_url}{join_path}", timeout=10) as response:
-        response.read()
-    return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
+def session_cookie(base_url: str, join_path: str, *, login: tuple[str, str] | None = None) -> str:
+    """Follow a join link and return the Cookie header the WebSocket must carry; ``login``
+    (username, password) signs in first, as a moderator must (a link alone never moderates)."""
+    browser = Browser(base_url)
+    if login:
+        browser.login(*login)
+    browser.get(join_path)
+    return browser.cookie_header()
+
+
+class Browser:
+    """A cookie jar, the login form, and POSTs with the CSRF token, as a browser sends them."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def get(self, path: str) -> str:
+        with self.opener.open(f"{self.base_url}{path}", timeout=10) as response:
+            return response.read().decode()
+
+    def login(self, username: str, password: str) -> None:
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', self.get("/accounts/login/")).group(1)
+        data = urllib.parse.urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token})
+        with self.opener.open(self._request("/accounts/login/", data.encode()), timeout=10) as response:
+            assert "/accounts/login/" not in response.url, "login failed"
+
+    def post(self, path: str, data: dict | None = None) -> int:
+        """POST a form (or nothing) with the CSRF token; the response's status."""
+        if not any(cookie.name == "csrftoken" for cookie in self.jar):
+            self.get("/accounts/login/")
+        body = urllib.parse.urlencode(data or {}).encode()
+        try:
+            with self.opener.open(self._request(path, body), timeout=10) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    def status(self, path: str) -> int:
+        try:
+            with self.opener.open(f"{self.base_url}{path}", timeout=10) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{cookie.name}={cookie.value}" for cookie in self.jar)
+
+    def _request(self, path: str, body: bytes) -> urllib.request.Request:
+        token = next((cookie.value for cookie in self.jar if cookie.name == "csrftoken"), "")
+        return urllib.request.Request(f"{self.base_url}{path}", data=body, headers={
+            "Referer": f"{self.base_url}{path}", "X-CSRFToken": token,
+        })
 
 
 async def connect(ws_url: str, path: str, *, cookie: str = "", origin: str | None = None):

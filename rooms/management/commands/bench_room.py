@@ -28,7 +28,7 @@ def bench_room(*, participants: int, title: str = "") -> dict:
     label = uuid.uuid4().hex[:10]
     with transaction.atomic():
         organizer = get_user_model().objects.create_user(
-            username=f"bench-{label}", email=f"bench-{label}@bench.invalid", password=None
+            username=f"bench-{label}", email=f"bench-{label}@bench.invalid", password=None, is_staff=True
         )
         event = services.event_create(
             organizer=organizer, title=title or f"Bench room {label} ({participants})",

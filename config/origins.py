@@ -1,0 +1,81 @@
+"""Which pages may open Hadir's WebSockets: an origin is a scheme, a host and a port, all compared.
+
+A browser sends the page's origin with every WebSocket handshake, and the session cookie goes with
+it whatever the page, so the origin is what stands between a page elsewhere and the visitor's rooms.
+Host names alone are not enough: another service on the same machine (`http://127.0.0.1:6666`)
+or the same name on another scheme is another site.
+"""
+
+from urllib.parse import urlsplit
+
+from channels.security.websocket import WebsocketDenier
+from django.conf import settings
+from django.http.request import split_domain_port, validate_host
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+WEB_SCHEMES = {"ws": "http", "wss": "https"}
+
+
+def origin_of(url: str) -> str | None:
+    """``scheme://host[:port]`` in lower case without a default port, or None for no web origin."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme, host = parts.scheme.lower(), parts.hostname
+    if scheme not in DEFAULT_PORTS or not host:
+        return None
+    host = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{host}" if port in (None, DEFAULT_PORTS[scheme]) else f"{scheme}://{host}:{port}"
+
+
+def allowed_origins() -> set[str]:
+    """The site's own origin (``HADIR_BASE_URL``) and every one in ``CSRF_TRUSTED_ORIGINS``."""
+    origins = {origin_of(url) for url in [settings.HADIR_BASE_URL, *settings.CSRF_TRUSTED_ORIGINS]}
+    return origins - {None}
+
+
+def _matches(origin: str, allowed: str) -> bool:
+    """Equal, or under a ``scheme://*.domain[:port]`` wildcard (as ``CSRF_TRUSTED_ORIGINS`` allows)."""
+    if "://*." not in allowed:
+        return origin == allowed
+    prefix, suffix = allowed.split("*", 1)
+    return origin.startswith(prefix) and origin.endswith(suffix) and len(origin) > len(prefix) + len(suffix)
+
+
+def _header(scope: dict, name: bytes) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return value.decode("latin1")
+    return None
+
+
+def origin_allowed(scope: dict) -> bool:
+    """An allowed origin, or the origin of the page this server answered itself: the connection's
+    own scheme and Host, the Host being one this site answers to (``ALLOWED_HOSTS``)."""
+    origin = origin_of(_header(scope, b"origin") or "")
+    if origin is None:
+        return False
+    if any(_matches(origin, allowed) for allowed in allowed_origins()):
+        return True
+    host = _header(scope, b"host") or ""
+    scheme = WEB_SCHEMES.get(scope.get("scheme", "ws"))
+    allowed_hosts = settings.ALLOWED_HOSTS or (["localhost", "127.0.0.1", "[::1]"] if settings.DEBUG else [])
+    return (
+        scheme is not None
+        and validate_host(split_domain_port(host)[0], allowed_hosts)
+        and origin == origin_of(f"{scheme}://{host}")
+    )
+
+
+class OriginValidator:
+    """Refuses the handshake (HTTP 403) of a WebSocket whose page is not allowed (``origin_allowed``)."""
+
+    def __init__(self, application):
+        self.application = application
+
+    async def __call__(self, scope, receive, send):
+        if origin_allowed(scope):
+            return await self.application(scope, receive, send)
+        return await WebsocketDenier()(scope, receive, send)
