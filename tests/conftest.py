@@ -17,6 +17,18 @@ from tests.support.services import require
 CHROMIUM = "/usr/bin/chromium"
 
 
+@pytest.fixture(autouse=True)
+def _close_the_sync_thread_connection():
+    """Async tests reach the database through asgiref's one sync thread, whose connection outlives
+    the test. Closed after each test, so that a later test without database access does not trip on
+    it (Channels' close_old_connections checks it before every consumer handler)."""
+    yield
+    from asgiref.sync import SyncToAsync
+    from django.db import connections
+
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result()
+
+
 @pytest.fixture
 def redis_url():
     """The Redis of the scaled-out run; tests that need several processes on one Redis use it."""
