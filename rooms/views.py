@@ -137,7 +137,7 @@ def _strings() -> dict:
 
 
 def _media_strings() -> dict:
-    """What media.js shows, translated in the page's language."""
+    """What the room's audio and video (static/js/room/media/) show, translated in the page's language."""
     return {
         "you": _("You"), "camera_on": _("Turn camera on"), "camera_off": _("Turn camera off"),
         "mic_on": _("Turn microphone on"), "mic_off": _("Turn microphone off"),
