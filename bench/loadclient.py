@@ -37,6 +37,8 @@ from urllib.parse import quote, urlsplit
 from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import ConnectionClosed, WebSocketException
 
+from rooms.presence.sync import apply_diff, apply_state
+
 CLIENT_BOUND = 0.8  # the client's CPU share of its core above which its figures are marked
 CHAT_MARK = '"text":"bench:'
 now = time.perf_counter
@@ -148,7 +150,7 @@ class Participant:
         self.id = person["id"]
         self.ws = None
         self.headers: dict[str, str] = {"Origin": target["http"]}
-        self.roster: dict[str, str] = {}
+        self.roster: dict[str, dict] = {}  # participants by id (rooms.presence.sync)
         self.ok = 0
         self.seq: int | None = None
         self.first_seq: int | None = None
@@ -273,13 +275,13 @@ class Participant:
         if self.syncing:
             self.resyncs += 1
             self.syncing = False
-        self.roster = {p["id"]: p["status"] for p in message["participants"]}
+        self.roster = apply_state(message["participants"])
         self.seq = message["seq"]
         if self.first_seq is None:
             self.first_seq = self.seq
         self.pending = {seq: diff for seq, diff in self.pending.items() if seq > self.seq}
         self._drain()
-        self.ok = sum(1 for pid in self.run.expected if self.roster.get(pid) == "present")
+        self.ok = sum(1 for pid in self.run.expected if pid in self.roster and self.roster[pid]["status"] == "present")
         self.ready.set()
         self._check(at)
 
@@ -304,18 +306,13 @@ class Participant:
     def _drain(self) -> None:
         while self.seq + 1 in self.pending:
             self.seq += 1
-            diff = self.pending.pop(self.seq)
-            for person in diff.get("leaves", ()):
-                self._set(person["id"], None)
-            for person in (*diff.get("joins", ()), *diff.get("updates", ())):
-                self._set(person["id"], person["status"])
+            apply_diff(self.roster, self.pending.pop(self.seq), self._changed)
 
-    def _set(self, pid: str, status: str | None) -> None:
-        old = self.roster.pop(pid, None) if status is None else self.roster.get(pid)
-        if status is not None:
-            self.roster[pid] = status
+    def _changed(self, pid: str, before: dict | None, after: dict | None) -> None:
         if pid in self.run.expected:
-            self.ok += (status == "present") - (old == "present")
+            self.ok += (after is not None and after["status"] == "present") - (
+                before is not None and before["status"] == "present"
+            )
 
     def _check(self, at: float) -> None:
         if self.run.expected:

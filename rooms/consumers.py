@@ -22,7 +22,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from config.consumers import internal_error
-from rooms import selectors, services
+from rooms import selectors, services, wire
 from rooms.errors import Forbidden, Invalid, RoomError
 from rooms.hub import CHAT_PREFIX, away_grace, chat_id, get_hub
 from rooms.presence import MEDIA_FLAGS
@@ -407,7 +407,7 @@ async def signal(consumer: RoomConsumer, message: dict):
     if target == consumer.attendee_id or target not in await consumer.hub.store.present(room=consumer.room_id):
         raise Invalid(_("That participant is not in the room."))
     frame = json.dumps({"type": "signal", "from": consumer.attendee_id, "data": data}, separators=(",", ":"))
-    await consumer.hub.publish(consumer.room_id, json.dumps({"k": "to", "a": target, "f": frame}))
+    await consumer.hub.publish(consumer.room_id, wire.ToAttendee(attendee=target, frame=frame))
 
 
 async def media_state(consumer: RoomConsumer, message: dict):
@@ -443,7 +443,7 @@ async def media_mute_request(consumer: RoomConsumer, message: dict):
     ):
         raise Invalid(_("That participant is not in the room."))
     frame = json.dumps({"type": "media.mute_request", "from": consumer.attendee_id}, separators=(",", ":"))
-    await consumer.hub.publish(consumer.room_id, json.dumps({"k": "to", "a": target, "f": frame}))
+    await consumer.hub.publish(consumer.room_id, wire.ToAttendee(attendee=target, frame=frame))
 
 
 HANDLERS = {

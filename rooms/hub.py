@@ -22,8 +22,8 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.utils import timezone
 
-from rooms import presence, selectors
-from rooms.presence import DIFF_PREFIX, MemoryStore, RedisStore, Snapshot, channel_name
+from rooms import presence, selectors, wire
+from rooms.presence import MemoryStore, PresenceStore, RedisStore, Snapshot, channel_name
 
 if TYPE_CHECKING:
     from rooms.consumers import RoomConsumer
@@ -261,8 +261,8 @@ class Hub:
             # (unless a process that flushes sooner takes them, and this finds nothing left).
             self._pending[room_id] = set()
             self._flush_in(room_id, flushed.retry_after)
-        if flushed.message:
-            await self.dispatch(room_id, flushed.message)
+        if flushed.diff is not None:
+            await self.dispatch(room_id, flushed.diff)
 
     async def snapshot(self, room_id: str) -> Snapshot:
         """The room's presence now, read once for all of this process's sockets that ask meanwhile.
@@ -307,72 +307,69 @@ class Hub:
 
     # --- publishing and delivery -----------------------------------------------------------
 
-    async def publish(self, room_id: str, message: str) -> None:
+    async def publish(self, room_id: str, envelope: wire.Envelope) -> None:
         if self.store.shared:
-            await self.store.publish(room_id, message)
+            await self.store.publish(room_id, wire.encode(envelope))
         else:
-            await self.dispatch(room_id, message)
+            await self.dispatch(room_id, envelope)
 
-    def publish_threadsafe(self, room_id: str, message: str) -> None:
+    def publish_threadsafe(self, room_id: str, envelope: wire.Envelope) -> None:
         if self.store.shared:
-            self.store.publish_sync(room_id, message)
+            self.store.publish_sync(room_id, wire.encode(envelope))
             return
         try:
             running = asyncio.get_running_loop()
         except RuntimeError:
             running = None
         if running is self.loop:
-            self._spawn(self._dispatch_logged(room_id, message))
+            self._spawn(self._dispatch_logged(room_id, envelope))
         elif not self.loop.is_closed():
-            self.loop.call_soon_threadsafe(self._spawn, self._dispatch_logged(room_id, message))
+            self.loop.call_soon_threadsafe(self._spawn, self._dispatch_logged(room_id, envelope))
 
-    async def _dispatch_logged(self, room_id: str, message: str) -> None:
+    async def _dispatch_logged(self, room_id: str, envelope: wire.Envelope) -> None:
         try:
-            await self.dispatch(room_id, message)
+            await self.dispatch(room_id, envelope)
         except Exception:
             log.exception("room delivery failed")
 
-    async def dispatch(self, room_id: str, message: str) -> None:
+    async def dispatch(self, room_id: str, envelope: wire.Envelope) -> None:
+        """Deliver a room event to this process's sockets of the room."""
         room = self.rooms.get(room_id)
         if room is None or not room.sockets:
             return
-        if message.startswith(DIFF_PREFIX):
-            _, seq_all, seq_public, frame_all, frame_public = message.split("\n", 4)
-            seq_all, seq_public = int(seq_all), int(seq_public)
-            for socket in list(room.sockets):
-                if socket.view == "all" and seq_all:
-                    await socket.deliver_diff(seq_all, frame_all)
-                elif socket.view == "public" and seq_public:
-                    await socket.deliver_diff(seq_public, frame_public)
-            return
-        envelope = json.loads(message)
-        kind, frame = envelope["k"], envelope.get("f")
-        if kind == "all":
-            for socket in list(room.sockets):
-                await socket.push_live(frame)
-            if envelope.get("close"):
+        match envelope:
+            case wire.Diff(seq_all, seq_public, frame_all, frame_public):
                 for socket in list(room.sockets):
-                    await socket.close(code=envelope["close"])
-        elif kind == "admitted":
-            if frame.startswith(CHAT_PREFIX):
-                room.remember_chat(frame)
-            for socket in list(room.sockets):
-                if socket.view:
+                    if socket.view == "all" and seq_all:
+                        await socket.deliver_diff(seq_all, frame_all)
+                    elif socket.view == "public" and seq_public:
+                        await socket.deliver_diff(seq_public, frame_public)
+            case wire.ToAll(close, frame):
+                for socket in list(room.sockets):
                     await socket.push_live(frame)
-        elif kind == "to":
-            for socket in room.of(envelope["a"]):
-                if socket.view:
-                    await socket.push_live(frame)
-        elif kind == "admit":
-            for socket in room.of(envelope["a"]):
-                await socket.admitted_now()
-        elif kind == "close":
-            for socket in room.of(envelope["a"]) if envelope.get("a") else list(room.sockets):
-                await socket.close(code=envelope["c"])
-        elif kind == "deny":
-            for socket in room.of(envelope["a"]):
-                await socket.push(frame)
-                await socket.close(code=4403)
+                if close:
+                    for socket in list(room.sockets):
+                        await socket.close(code=close)
+            case wire.ToAdmitted(frame):
+                if frame.startswith(CHAT_PREFIX):
+                    room.remember_chat(frame)
+                for socket in list(room.sockets):
+                    if socket.view:
+                        await socket.push_live(frame)
+            case wire.ToAttendee(attendee, frame):
+                for socket in room.of(attendee):
+                    if socket.view:
+                        await socket.push_live(frame)
+            case wire.Admit(attendee):
+                for socket in room.of(attendee):
+                    await socket.admitted_now()
+            case wire.Close(code, attendee):
+                for socket in room.of(attendee) if attendee else list(room.sockets):
+                    await socket.close(code=code)
+            case wire.Deny(attendee, frame):
+                for socket in room.of(attendee):
+                    await socket.push(frame)
+                    await socket.close(code=4403)
 
     # --- the sweeper -----------------------------------------------------------------------
 
@@ -425,8 +422,12 @@ class Hub:
             if message is None or message.get("type") != "message":
                 continue
             channel = message["channel"].decode()
-            data = message["data"].decode()
-            await self._dispatch_logged(channel[prefix_length:], data)
+            try:
+                envelope = wire.decode(message["data"].decode())
+            except ValueError:
+                log.exception("room pub/sub message not understood")
+                continue
+            await self._dispatch_logged(channel[prefix_length:], envelope)
 
     async def close(self) -> None:
         """Stop the background work and let go of Redis (tests start a hub per event loop)."""
@@ -464,7 +465,7 @@ def current_hub() -> Hub | None:
     return None
 
 
-def store_for_sync():
+def store_for_sync() -> PresenceStore:
     """The presence store, for sync code (selectors, services) running outside the event loop."""
     global _sync_store
     hub = current_hub()
@@ -477,10 +478,10 @@ def store_for_sync():
     return MemoryStore()
 
 
-def publish_from_sync(room_id: str, message: str) -> None:
+def publish_from_sync(room_id: str, envelope: wire.Envelope) -> None:
     """Tell every process serving the room, from sync code (a service's on_commit)."""
     hub = current_hub()
     if hub is not None:
-        hub.publish_threadsafe(room_id, message)
+        hub.publish_threadsafe(room_id, envelope)
     elif settings.REDIS_URL:
-        store_for_sync().publish_sync(room_id, message)
+        store_for_sync().publish_sync(room_id, wire.encode(envelope))

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from rooms import wire
 from rooms.hub import publish_from_sync
 
 
 def _close(occurrence_ids, *, code: int, attendee_id: str | None = None) -> None:
-    envelope = {"k": "close", "c": code}
-    if attendee_id:
-        envelope["a"] = attendee_id
-    message = json.dumps(envelope)
+    envelope = wire.Close(code=code, attendee=attendee_id or "")
     ids = [str(pk) for pk in occurrence_ids]
-    transaction.on_commit(lambda: [publish_from_sync(pk, message) for pk in ids])
+    transaction.on_commit(lambda: [publish_from_sync(pk, envelope) for pk in ids])
 
 
 def _open_sittings(event):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from rooms.models import Admission, AttendanceInterval, ChatMessage, RoomState
 from rooms.policies import RoomPolicy, acts_as_moderator, enters_directly, policy_for
 from rooms.presence import participant_info
+from rooms.presence.encoding import sender
 from rooms.sessions import active_seats, remembered, seat_for
 from scheduling.models import Attendee, Occurrence
 
@@ -203,9 +204,8 @@ def room_hello(entry: Entry, *, connections: int) -> dict:
 
 
 def chat_frame(message: ChatMessage, info: str) -> str:
-    sender = json.loads(info + ',"status":"present","connections":1,"hand_raised":false}')
     return json.dumps(
-        {"type": "chat.message", "id": message.pk, "from": sender, "text": message.text,
+        {"type": "chat.message", "id": message.pk, "from": sender(info), "text": message.text,
          "at": message.sent_at.isoformat()},
         ensure_ascii=False, separators=(",", ":"),
     )

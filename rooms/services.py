@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rooms import selectors
+from rooms import selectors, wire
 from rooms.errors import Forbidden, Invalid
 from rooms.hub import publish_from_sync
 from rooms.models import Admission, AttendanceInterval, AuditEntry, ChatMessage, RoomState
@@ -25,9 +25,8 @@ def _encode(value: dict) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _tell(occurrence: Occurrence, envelope: dict) -> None:
-    message = _encode(envelope)
-    transaction.on_commit(lambda: publish_from_sync(str(occurrence.pk), message))
+def _tell(occurrence: Occurrence, envelope: wire.Envelope) -> None:
+    transaction.on_commit(lambda: publish_from_sync(str(occurrence.pk), envelope))
 
 
 def _require_moderator(occurrence: Occurrence, by: Attendee | None) -> None:
@@ -77,10 +76,8 @@ def room_status_set(
             occurrence=occurrence, previous=current, status=status, by=by, reason=reason, next_at=next_at
         )
         result = selectors.RoomStatus(status, reason, next_at)
-        envelope = {"k": "all", "f": _encode(result.frame())}
-        if status in policy.final_statuses:
-            envelope["close"] = 4410
-        _tell(occurrence, envelope)
+        close = 4410 if status in policy.final_statuses else 0
+        _tell(occurrence, wire.ToAll(close=close, frame=_encode(result.frame())))
     return result
 
 
@@ -113,7 +110,7 @@ def lobby_admit(*, occurrence: Occurrence, attendee: Attendee, by: Attendee | No
                     occurrence=occurrence, action=AuditEntry.Action.ADMIT, by=by, subject=person, reason=reason,
                     detail={"with": str(attendee.pk)} if person != attendee else {},
                 )
-            _tell(occurrence, {"k": "admit", "a": str(person.pk)})
+            _tell(occurrence, wire.Admit(attendee=str(person.pk)))
     return group
 
 
@@ -137,7 +134,7 @@ def lobby_deny(*, occurrence: Occurrence, attendee: Attendee, by: Attendee | Non
             by=by, subject=attendee, reason=reason,
         )
         frame = _encode({"type": "lobby.denied", "reason": reason})
-        _tell(occurrence, {"k": "deny", "a": str(attendee.pk), "f": frame})
+        _tell(occurrence, wire.Deny(attendee=str(attendee.pk), frame=frame))
 
 
 def chat_send(*, occurrence: Occurrence, attendee: Attendee, text: str, moderator: bool = False) -> ChatMessage:
@@ -153,7 +150,7 @@ def chat_send(*, occurrence: Occurrence, attendee: Attendee, text: str, moderato
             occurrence=occurrence, attendee=attendee, text=text, as_moderator=moderator
         )
         frame = selectors.chat_frame(message, selectors.participant_of(attendee, policy, moderator=moderator))
-        _tell(occurrence, {"k": "admitted", "f": frame})
+        _tell(occurrence, wire.ToAdmitted(frame=frame))
     return message
 
 

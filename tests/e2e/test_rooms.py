@@ -9,6 +9,7 @@ from asgiref.sync import sync_to_async
 from django.db import connections
 
 from rooms.models import AttendanceInterval, ChatMessage
+from rooms.presence import apply_diff, apply_state
 from tests.rooms.factories import make_room
 from tests.support.client import connect, receive_until, session_cookie
 
@@ -41,17 +42,14 @@ class Peer:
         message = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
         self.messages.append(message)
         if message["type"] == "presence.state":
-            self.people = {p["id"]: p for p in message["participants"]}
+            self.people = apply_state(message["participants"])
             self.seq = message["seq"]
         elif message["type"] == "presence.diff" and message["seq"] > self.seq:
             if message["seq"] != self.seq + 1:
                 await self.ws.send(json.dumps({"type": "presence.sync"}))
             else:
                 self.seq = message["seq"]
-                for p in message["joins"] + message["updates"]:
-                    self.people[p["id"]] = p
-                for p in message["leaves"]:
-                    self.people.pop(p["id"], None)
+                apply_diff(self.people, message)
         return message
 
     async def until(self, message_type, timeout=10):

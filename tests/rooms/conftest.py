@@ -7,6 +7,7 @@ from django.db import connections
 from config.asgi import application
 from rooms import hub as hub_module
 from rooms.policies import _registry, register_policy
+from rooms.presence import apply_diff, apply_state
 from tests.rooms.factories import LobbyPolicy, session_cookie_for
 
 ORIGIN = b"http://127.0.0.1:8000"
@@ -46,15 +47,12 @@ class Client:
         message = await self.communicator.receive_json_from(timeout=timeout)
         self.seen.append(message)
         if message["type"] == "presence.state":
-            self.people = {p["id"]: p for p in message["participants"]}
+            self.people = apply_state(message["participants"])
             self.seq = message["seq"]
         elif message["type"] == "presence.diff" and self.seq is not None and message["seq"] > self.seq:
             assert message["seq"] == self.seq + 1, f"gap: {self.seq} -> {message['seq']}"
             self.seq = message["seq"]
-            for participant in message["joins"] + message["updates"]:
-                self.people[participant["id"]] = participant
-            for participant in message["leaves"]:
-                self.people.pop(participant["id"], None)
+            apply_diff(self.people, message)
         return message
 
     async def until_people(self, check, timeout=5):

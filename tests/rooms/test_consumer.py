@@ -11,7 +11,7 @@ from django.utils import timezone
 from rooms import hub as hub_module
 from rooms import services as room_services
 from rooms.models import Admission, AttendanceInterval, AuditEntry, ChatMessage, RoomState
-from rooms.presence import diff_message
+from rooms.wire import Diff
 from scheduling import services as scheduling
 from scheduling.models import Occurrence
 from tests.rooms.factories import make_room
@@ -351,7 +351,7 @@ async def test_a_gap_in_the_sequence_gets_a_fresh_state(connect):
     client = await entered(connect, room, room.people[0])
     hub = hub_module.current_hub()
     seq = client.state["seq"]
-    await hub.dispatch(room.id, diff_message(seq + 5, '{"type":"presence.diff"}', seq + 5, '{"type":"presence.diff"}'))
+    await hub.dispatch(room.id, Diff(seq + 5, seq + 5, '{"type":"presence.diff"}', '{"type":"presence.diff"}'))
     fresh = await client.until("presence.state")
     assert names(fresh["participants"]) == ["Ani"]
     await client.send({"type": "presence.sync"})

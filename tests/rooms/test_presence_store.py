@@ -7,7 +7,8 @@ import uuid
 
 import pytest
 
-from rooms.presence import DIFF_PREFIX, MemoryStore, RedisStore, participant_info
+from rooms import wire
+from rooms.presence import MemoryStore, RedisStore, participant_info
 
 ROOM = "room-1"
 
@@ -18,19 +19,18 @@ def info(aid: str, name: str, moderator: bool = False) -> str:
     )
 
 
-def parse(message: str | None) -> dict:
-    """A flush message as the two frames (moderators', everyone else's)."""
-    assert message and message.startswith(DIFF_PREFIX)
-    _, seq_all, seq_public, frame_all, frame_public = message.split("\n", 4)
+def parse(diff: wire.Diff | None) -> dict:
+    """A flush's diff as the two frames (moderators', everyone else's)."""
+    assert isinstance(diff, wire.Diff)
     return {
-        "all": json.loads(frame_all) if int(seq_all) else None,
-        "public": json.loads(frame_public) if int(seq_public) else None,
+        "all": json.loads(diff.frame_all) if diff.seq_all else None,
+        "public": json.loads(diff.frame_public) if diff.seq_public else None,
     }
 
 
 class Memory(MemoryStore):
     async def flush(self, *, room, aids):
-        return (await super().flush(room=room, aids=aids)).message
+        return (await super().flush(room=room, aids=aids)).diff
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -55,7 +55,7 @@ async def store(request, settings):
         while time.monotonic() < deadline:
             message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=0.2)
             if message is not None and message["type"] == "message":
-                return message["data"].decode()
+                return wire.decode(message["data"].decode())
         return None
 
     instance.flush = flush
@@ -171,7 +171,7 @@ async def test_redis_paces_a_rooms_diffs_across_processes(redis_url, settings):
         while time.monotonic() < deadline:
             message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=0.1)
             if message is not None and message["type"] == "message":
-                diffs.append(parse(message["data"].decode())["all"])
+                diffs.append(parse(wire.decode(message["data"].decode()))["all"])
         assert [(d["seq"], sorted(p["name"] for p in d["joins"])) for d in diffs] == [
             (1, ["Ani"]), (2, ["Budi", "Citra"])
         ]
@@ -182,3 +182,42 @@ async def test_redis_paces_a_rooms_diffs_across_processes(redis_url, settings):
             await first.redis.delete(*keys)
         for store in (first, second):
             await store.redis.aclose()
+
+
+async def test_both_backends_encode_the_same_bytes(redis_url, settings):
+    """One encoding: the Lua scripts build participants and diffs exactly as ``encoding.py`` does."""
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "name": f"test-{uuid.uuid4().hex[:8]}"}
+    memory, redis_store = MemoryStore(), RedisStore(redis_url)
+    pubsub = redis_store.redis.pubsub()
+    await pubsub.subscribe(f"{redis_store.prefix}ch:{ROOM}")
+    diffs = {"memory": [], "redis": []}
+    try:
+        for name, store in (("memory", memory), ("redis", redis_store)):
+            await store.join(room=ROOM, aid="a", conn="c1", instance="i1", info=info("a", "Ani \"A\" ü"), admitted=True)
+            await store.join(room=ROOM, aid="w", conn="c2", instance="i1", info=info("w", "Wati", True), admitted=False)
+            await store.set_hand(room=ROOM, aid="a", raised=True)
+            await store.set_media(room=ROOM, aid="a", flags=frozenset({"media", "microphone"}))
+            for step, aids in enumerate(({"a", "w"}, {"a"})):
+                if step:
+                    await store.leave(room=ROOM, aid="a", conn="c1", instance="i1", grace=20)
+                flushed = await store.flush(room=ROOM, aids=aids)
+                while flushed.retry_after:
+                    await asyncio.sleep(flushed.retry_after)
+                    flushed = await store.flush(room=ROOM, aids=set())
+                if flushed.diff is not None:
+                    diffs[name].append(flushed.diff)
+        deadline = time.monotonic() + 1
+        while len(diffs["redis"]) < len(diffs["memory"]) and time.monotonic() < deadline:
+            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=0.1)
+            if message is not None and message["type"] == "message":
+                diffs["redis"].append(wire.decode(message["data"].decode()))
+        assert len(diffs["memory"]) == 2 and diffs["redis"] == diffs["memory"]
+        snapshots = [await store.snapshot(room=ROOM) for store in (memory, redis_store)]
+        assert snapshots[0] == snapshots[1]
+        assert snapshots[0].frame(moderator=True) == snapshots[1].frame(moderator=True)
+    finally:
+        await pubsub.aclose()
+        keys = await redis_store.redis.keys(f"{redis_store.prefix}*")
+        if keys:
+            await redis_store.redis.delete(*keys)
+        await redis_store.redis.aclose()

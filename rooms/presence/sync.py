@@ -1,0 +1,36 @@
+"""The reference client side of presence (PROTOCOL.md), as Phoenix.Presence's syncState/syncDiff:
+the participant list a client keeps from ``presence.state`` and the ``presence.diff`` frames that
+follow it, in sequence order. The tests and the load client keep their lists with these; the room
+page does the same in JavaScript.
+
+A state is a dict of participants by id. Sequence numbers and gaps are the caller's: a diff is
+applied only when its ``seq`` is the last applied plus one, and a gap asks for ``presence.sync``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+State = dict[str, dict]
+# Called for each participant a diff touches: (id, before, after); None when absent.
+OnChange = Callable[[str, dict | None, dict | None], None]
+
+
+def apply_state(participants: list[dict]) -> State:
+    """The list of a ``presence.state`` frame, as a state."""
+    return {participant["id"]: participant for participant in participants}
+
+
+def apply_diff(state: State, diff: dict, on_change: OnChange | None = None) -> State:
+    """Apply a ``presence.diff`` to ``state`` in place (and return it): leaves first, then joins
+    and updates, which replace the whole participant."""
+    for participant in diff.get("leaves", ()):
+        before = state.pop(participant["id"], None)
+        if on_change is not None:
+            on_change(participant["id"], before, None)
+    for participant in (*diff.get("joins", ()), *diff.get("updates", ())):
+        before = state.get(participant["id"])
+        state[participant["id"]] = participant
+        if on_change is not None:
+            on_change(participant["id"], before, participant)
+    return state
