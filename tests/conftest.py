@@ -10,11 +10,20 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from tests.support import daphne as daphne_support
 from tests.support.services import require
 
 CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language. A test client's request leaves the language its
+    LocaleMiddleware chose active in the thread; a later test on the same xdist worker that calls a
+    service directly (the roster preview's messages, say) would otherwise read it in Indonesian."""
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
