@@ -7,7 +7,6 @@ from django.views import defaults
 from rest_framework import exceptions, parsers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
 
 # No Hadir request nests deeper than a few levels; a body nested far deeper is an attack, refused
 # before any code walks it (Python's JSON decoder itself fails past about 1,000 levels).
@@ -77,6 +76,11 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    # Imported here: rest_framework.views reads the parser and pagination settings, which name
+    # this module, when it is first imported; at the top it is a cycle whenever a system check
+    # reads those settings before anything else has imported DRF's views.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     return drf_exception_handler(exc, context)
 
 

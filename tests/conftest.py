@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from tests.support import daphne as daphne_support
 from tests.support.services import require
@@ -27,6 +28,14 @@ def _close_the_sync_thread_connection():
     from django.db import connections
 
     SyncToAsync.single_thread_executor.submit(connections.close_all).result()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language. A test client's request leaves the language its
+    LocaleMiddleware chose active in the thread; a later test on the same xdist worker that calls a
+    service directly (the roster preview's messages, say) would otherwise read it in Indonesian."""
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

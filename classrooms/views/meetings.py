@@ -1,0 +1,92 @@
+"""Meeting pages: the term schedule, extra meetings, moving and cancelling one."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.contrib import messages
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from classrooms import policies, selectors, services
+from classrooms.forms import MeetingForm, ScheduleForm
+from classrooms.views.common import _back, _run, classroom_view
+
+
+@require_POST
+@classroom_view(*policies.MANAGER_ROLES)
+def schedule(request, classroom, role):
+    form = ScheduleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the days and the start and end times."))
+        return _back(classroom)
+    _run(
+        request,
+        lambda: services.meetings_schedule(classroom=classroom, by=request.user, **form.cleaned_data),
+        _("The term's meetings are scheduled; invites are on their way."),
+    )
+    return _back(classroom)
+
+
+def _meeting_form(request, classroom, **kwargs) -> MeetingForm:
+    """Times typed into the form are read in the school's zone."""
+    form = MeetingForm(request.POST or None, **kwargs)
+    with timezone.override(zoneinfo.ZoneInfo(classroom.school.timezone)):
+        form.is_valid()
+    return form
+
+
+@require_POST
+@classroom_view(*policies.MANAGER_ROLES)
+def meeting_add(request, classroom, role):
+    form = _meeting_form(request, classroom)
+    if form.errors:
+        messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
+        return _back(classroom)
+    _run(
+        request,
+        lambda: services.meeting_add(classroom=classroom, by=request.user, **form.cleaned_data),
+        _("Extra meeting scheduled; invites are on their way."),
+    )
+    return _back(classroom)
+
+
+@classroom_view(*policies.MANAGER_ROLES)
+def meeting_move(request, classroom, role, occurrence_id):
+    occurrence = selectors.class_occurrence(classroom, occurrence_id)
+    zone = zoneinfo.ZoneInfo(classroom.school.timezone)
+    initial = {
+        "start": occurrence.start.astimezone(zone).replace(tzinfo=None),
+        "end": occurrence.end.astimezone(zone).replace(tzinfo=None),
+    }
+    if request.method == "POST":
+        form = _meeting_form(request, classroom)
+        if not form.errors and _run(
+            request,
+            lambda: services.meeting_move(
+                classroom=classroom, occurrence=occurrence, by=request.user, **form.cleaned_data
+            ),
+            _("Meeting moved; everyone gets an updated invite."),
+        ):
+            return _back(classroom)
+    else:
+        form = MeetingForm(initial=initial)
+    return render(
+        request,
+        "classrooms/meeting_move.html",
+        {"classroom": classroom, "occurrence": occurrence, "form": form},
+    )
+
+
+@require_POST
+@classroom_view(*policies.MANAGER_ROLES)
+def meeting_cancel(request, classroom, role, occurrence_id):
+    occurrence = selectors.class_occurrence(classroom, occurrence_id)
+    _run(
+        request,
+        lambda: services.meeting_cancel(classroom=classroom, occurrence=occurrence, by=request.user),
+        _("Meeting cancelled; everyone is told."),
+    )
+    return _back(classroom)

@@ -1,0 +1,119 @@
+"""Roster pages: adding and removing people, the CSV import, the enrolment code and self-enrolment."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from classrooms import policies, roster, selectors, services
+from classrooms.forms import EnrolCodeForm, EnrollmentForm, RosterUploadForm
+from classrooms.models import Enrollment
+from classrooms.views.common import _back, _classroom, _error_text, _run, classroom_view
+
+IMPORT_SESSION_KEY = "classrooms_import_{}"
+
+
+@require_POST
+@classroom_view(*policies.MANAGER_ROLES)
+def enrollment_add(request, classroom, role):
+    form = EnrollmentForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return _back(classroom)
+    data = form.cleaned_data
+    _run(
+        request,
+        lambda: services.enrollment_add(
+            classroom=classroom,
+            by=request.user,
+            user=data["user"],
+            name=data["name"],
+            email=data["email"],
+            student_number=data["student_number"],
+            role=data["role"],
+        ),
+        _("Added to the roster and invited."),
+    )
+    return _back(classroom)
+
+
+@require_POST
+@classroom_view(*policies.MANAGER_ROLES)
+def enrollment_remove(request, classroom, role, enrollment_id):
+    enrollment = get_object_or_404(Enrollment, pk=enrollment_id, classroom=classroom)
+    _run(
+        request,
+        lambda: services.enrollment_remove(enrollment=enrollment, by=request.user),
+        _("Removed from the roster."),
+    )
+    return _back(classroom)
+
+
+@classroom_view(*policies.MANAGER_ROLES)
+def roster_import(request, classroom, role):
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        enrolled = {email.lower() for email in classroom.enrollments.values_list("email", flat=True) if email}
+        preview = roster.parse_roster(
+            form.cleaned_data["file"].read(roster.MAX_BYTES + 1),
+            enrolled_emails=enrolled,
+            free_places=max(classroom.size_limit - selectors.student_count(classroom), 0),
+        )
+        key = IMPORT_SESSION_KEY.format(classroom.pk)
+        if preview.can_confirm:
+            request.session[key] = [row.as_dict() for row in preview.valid_rows]
+        else:
+            request.session.pop(key, None)
+    return render(request, "classrooms/roster_import.html", {"classroom": classroom, "form": form, "preview": preview})
+
+
+@require_POST
+@classroom_view(*policies.MANAGER_ROLES)
+def roster_import_confirm(request, classroom, role):
+    rows = request.session.get(IMPORT_SESSION_KEY.format(classroom.pk))
+    if not rows:
+        messages.error(request, _("Nothing to import: upload the file again."))
+        return redirect("classrooms:roster_import", classroom_id=classroom.pk)
+    try:
+        enrolled = services.roster_import(classroom=classroom, rows=rows, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("classrooms:roster_import", classroom_id=classroom.pk)
+    request.session.pop(IMPORT_SESSION_KEY.format(classroom.pk), None)
+    messages.success(request, _("%(count)d students imported and invited.") % {"count": len(enrolled)})
+    return _back(classroom)
+
+
+@require_POST
+@login_required
+def code_reset(request, classroom_id):
+    classroom = _classroom(classroom_id)
+    _run(
+        request,
+        lambda: services.enrolment_code_reset(classroom=classroom, by=request.user),
+        _("New enrolment code made; the old code and link no longer work."),
+    )
+    return _back(classroom)
+
+
+@login_required
+def self_enrol(request, code: str = ""):
+    form = EnrolCodeForm(request.POST or None, initial={"code": code})
+    classroom = selectors.classroom_by_code(code)
+    if code and classroom is None and request.method == "GET":
+        messages.error(request, _("This enrolment code is not valid (it may have been reset)."))
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrollment = services.enrollment_self_enrol(code=form.cleaned_data["code"], user=request.user)
+        except ValidationError as exc:
+            form.add_error("code", _error_text(exc))
+        else:
+            messages.success(request, _("You are enrolled in %(name)s.") % {"name": enrollment.classroom.name})
+            return redirect("classrooms:mine")
+    return render(request, "classrooms/self_enrol.html", {"form": form, "classroom": classroom})
