@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from scheduling import policies, selectors, services
 from scheduling.errors import Conflict, SchedulingError
 from scheduling.models import Attendee, Event, Occurrence
+from scheduling.services.validation import EARLIEST, LATEST
 
 MAX_RANGE = timedelta(days=366)
 
@@ -108,7 +109,7 @@ class InstantField(serializers.DateTimeField):
     default_error_messages = {"range": gettext_lazy("Enter a date and time between 1970 and 9000.")}
 
     def enforce_timezone(self, value):
-        if not services.EARLIEST.year <= value.year < services.LATEST.year:
+        if not EARLIEST.year <= value.year < LATEST.year:
             self.fail("range")
         return super().enforce_timezone(value)
 
@@ -378,7 +379,7 @@ def _when(value: str | None, field: str) -> datetime | None:
         except ValueError:
             raise SchedulingError(_("Enter a date or a date and time (ISO 8601)."), field=field) from None
     # Far from both ends of the calendar, so that no offset or range arithmetic overflows.
-    if not services.EARLIEST.year <= parsed.year < services.LATEST.year:
+    if not EARLIEST.year <= parsed.year < LATEST.year:
         raise SchedulingError(_("Enter a date and time between 1970 and 9000."), field=field)
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 

@@ -20,7 +20,7 @@ def clock_at(moment: datetime):
     """Scheduling refuses to create sittings in the past; tests of past meetings create them
     as if it were ``moment``."""
     with (
-        mock.patch("scheduling.services._now", return_value=moment),
+        mock.patch("scheduling.services.validation.now", return_value=moment),
         mock.patch("django.utils.timezone.now", return_value=moment),
     ):
         yield

@@ -8,7 +8,7 @@ import pytest
 from scheduling import ical, services
 from scheduling.errors import SchedulingError
 from scheduling.models import Occurrence
-from scheduling.services import AttendeeSpec
+from scheduling.services import AttendeeSpec, validation
 from tests.scheduling import factories as f
 from tests.scheduling.test_ical import expanded, in_db, invite, parse
 
@@ -21,8 +21,8 @@ ZONES = ["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura", "Europe/Amsterdam"]
 def test_random_histories_export_exactly_the_database(seed, monkeypatch):
     rng = random.Random(seed)
     zone = rng.choice(ZONES)
-    clock = [services._now()]
-    monkeypatch.setattr(services, "_now", lambda: clock[0])
+    clock = [validation.now()]
+    monkeypatch.setattr(validation, "now", lambda: clock[0])
     event = f.event(
         tz=zone,
         start=f.local(zone, f.next_dst_switch(rng.choice([3, 10])) - timedelta(days=15), 9),

@@ -17,7 +17,7 @@ from icalendar import Calendar
 
 from scheduling import ical, services
 from scheduling.models import Event, Occurrence
-from scheduling.services import AttendeeSpec
+from scheduling.services import AttendeeSpec, validation
 from tests.scheduling import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -392,7 +392,7 @@ def test_retimed_series_keeps_past_sittings_in_the_export(monkeypatch):
     services.occurrence_move(occurrence=rows[1], start=rows[1].start + timedelta(hours=4), by=event.organizer)
     services.occurrence_cancel(occurrence=rows[4], by=event.organizer)
     # Three sittings have happened; the series moves to 14:00 and to 90 minutes from now on.
-    monkeypatch.setattr(services, "_now", lambda: rows[2].end + timedelta(hours=1))
+    monkeypatch.setattr(validation, "now", lambda: rows[2].end + timedelta(hours=1))
     services.event_update(
         event=event,
         by=event.organizer,
@@ -407,7 +407,7 @@ def test_retimed_series_keeps_past_sittings_in_the_export(monkeypatch):
     assert expanded(calendar) == in_db(event)
 
     # Retimed again, from a later anchor: the past sittings become extra dates (RDATE).
-    monkeypatch.setattr(services, "_now", lambda: rows[3].end + timedelta(hours=1))
+    monkeypatch.setattr(validation, "now", lambda: rows[3].end + timedelta(hours=1))
     later = rows[5].recurrence_id + timedelta(days=-1, hours=1)
     services.event_update(event=event, by=event.organizer, start=later, rrule="FREQ=WEEKLY;COUNT=1")
     calendar = invite(event, event.attendees.get())

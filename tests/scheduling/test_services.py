@@ -8,7 +8,7 @@ from django.utils import timezone
 from scheduling import services, signals
 from scheduling.errors import Conflict, SchedulingError
 from scheduling.models import Attendee, Event, Occurrence
-from scheduling.services import AttendeeSpec
+from scheduling.services import AttendeeSpec, validation
 from tests.scheduling import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -172,7 +172,7 @@ def test_series_change_moves_future_sittings_and_keeps_past_ones(monkeypatch, re
     )
     before = starts(event)
     # Two sittings later: the first two are history.
-    monkeypatch.setattr(services, "_now", lambda: before[1] + timedelta(hours=2))
+    monkeypatch.setattr(validation, "now", lambda: before[1] + timedelta(hours=2))
     services.event_update(
         event=event,
         by=event.organizer,
@@ -303,7 +303,7 @@ def test_join_tokens_are_not_stored_and_rotation_revokes_the_old_link():
 def test_series_restarting_later_keeps_history_as_extra_dates(monkeypatch):
     event = f.event(rrule="FREQ=WEEKLY;COUNT=4")
     rows = list(event.occurrences.order_by("start"))
-    monkeypatch.setattr(services, "_now", lambda: rows[1].end + timedelta(hours=1))
+    monkeypatch.setattr(validation, "now", lambda: rows[1].end + timedelta(hours=1))
     new_start = rows[2].start + timedelta(days=1, hours=2)
     services.event_update(event=event, by=event.organizer, start=new_start, rrule="FREQ=WEEKLY;COUNT=3")
     scheduled = list(event.occurrences.filter(status=Occurrence.Status.SCHEDULED).order_by("start"))

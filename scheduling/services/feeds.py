@@ -1,0 +1,42 @@
+"""Personal calendar feeds (by account or by e-mail) and profiles."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from scheduling import tokens
+from scheduling.errors import SchedulingError
+from scheduling.models import CalendarFeed, Profile
+from scheduling.services import validation
+
+
+def calendar_feed_for(*, user=None, email: str = "") -> CalendarFeed:
+    """A person's feed, by account or (without one) by e-mail; created on first use."""
+    if user is not None:
+        feed, _created = CalendarFeed.objects.get_or_create(user=user)
+        return feed
+    email = validation.email(email)
+    if not email:
+        raise SchedulingError(_("A calendar feed needs an account or an e-mail address."), field="email")
+    with transaction.atomic():
+        feed = CalendarFeed.objects.filter(user__isnull=True, email__iexact=email).first()
+        return feed or CalendarFeed.objects.create(email=email)
+
+
+def calendar_feed_rotate(*, feed: CalendarFeed) -> CalendarFeed:
+    """A new feed address; the old one answers 404."""
+    feed.token_salt = tokens.new_salt()
+    feed.token_hash = tokens.token_hash(tokens.token_for("feed", feed.token_salt))
+    feed.revoked_at = None
+    feed.save(update_fields=["token_salt", "token_hash", "revoked_at"])
+    return feed
+
+
+def calendar_feed_revoke(*, feed: CalendarFeed) -> CalendarFeed:
+    feed.revoked_at = validation.now()
+    feed.save(update_fields=["revoked_at"])
+    return feed
+
+
+def profile_for(*, user) -> Profile:
+    profile, _created = Profile.objects.get_or_create(user=user)
+    return profile
