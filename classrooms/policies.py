@@ -125,14 +125,6 @@ class ClassroomRoomPolicy(RoomPolicy):
             return True
         return attendee.role == STUDENT and status in self.entry_statuses
 
-    def on_status_changed(self, *, occurrence, previous, status, by, reason, next_at) -> None:
-        from classrooms.services import lobby_students_admit, meeting_started_notify
-
-        if status in self.entry_statuses:
-            lobby_students_admit(occurrence=occurrence)
-        if status == "live":
-            meeting_started_notify(occurrence=occurrence)
-
 
 CLASS_ROOM_POLICY = ClassroomRoomPolicy()
 

@@ -1,10 +1,13 @@
-"""Who may do what in a hearing: the room policy registered with ``rooms``, and page access."""
+"""Who may do what in a hearing: the room policy registered with ``rooms``, and page access.
+
+Policies answer questions; what a status change does to the hearing is ``hearings.receivers``."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hearings.conflicts import next_date_check
 from hearings.models import (
     FINAL_STATUSES,
     MODERATOR_ROLES,
@@ -84,17 +87,8 @@ class HearingRoomPolicy(RoomPolicy):
                     missing_roles=labels,
                 )
         if target in (Status.ADJOURNED, Status.POSTPONED):
-            from hearings import services
-
             hearing = Hearing.objects.select_related("case__court", "occurrence").get(occurrence=occurrence)
-            services.next_date_check(hearing=hearing, start=next_at, moving=target == Status.POSTPONED, by=by)
-
-    def on_status_changed(self, *, occurrence, previous, status, by, reason, next_at) -> None:
-        from hearings import services
-
-        services.hearing_status_changed(
-            occurrence=occurrence, previous=previous, status=status, by=by, reason=reason, next_at=next_at,
-        )
+            next_date_check(hearing=hearing, start=next_at, moving=target == Status.POSTPONED, by=by)
 
 
 # Page and API access ------------------------------------------------------------------------

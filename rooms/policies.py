@@ -96,12 +96,6 @@ class RoomPolicy:
     ) -> None:
         """Raise ``TransitionRefused`` when the domain forbids the change now (beyond ``transitions``)."""
 
-    def on_status_changed(
-        self, *, occurrence: Occurrence, previous: str, status: str, by: Attendee | None,
-        reason: str, next_at: datetime | None,
-    ) -> None:
-        """Domain side effects, run inside the status change's transaction."""
-
 
 def acts_as_moderator(policy: RoomPolicy, attendee: Attendee, user) -> bool:
     """Whether the one holding ``attendee``'s seat moderates now: the policy says the seat moderates
