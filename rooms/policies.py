@@ -11,7 +11,7 @@ default: the organiser moderates and every attendee enters directly.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -56,8 +56,15 @@ class RoomPolicy:
     def is_moderator(self, attendee: Attendee) -> bool:
         return attendee.user_id is not None and attendee.user_id == attendee.event.organizer_id
 
-    def may_enter(self, attendee: Attendee) -> bool:
-        """False refuses the attendee at the door (4403), e.g. observers of a closed hearing."""
+    def prepare(self, *, occurrences: list[Occurrence], attendees: list[Attendee]) -> Any:
+        """Load once what ``may_enter`` needs for a batch of door checks (``rooms.selectors.room_entries``)
+        into the sittings of this policy's kind and the seats that knocked, so that the batch costs the
+        same queries however many knock. What it returns is passed to ``may_enter`` as ``prepared``."""
+        return None
+
+    def may_enter(self, attendee: Attendee, *, prepared: Any = None) -> bool:
+        """False refuses the attendee at the door (4403), e.g. observers of a closed hearing.
+        ``prepared``: what ``prepare`` loaded for the batch, or None (then the policy looks it up)."""
         return True
 
     def enters_directly(self, attendee: Attendee, *, status: str) -> bool:
