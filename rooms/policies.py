@@ -15,18 +15,19 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
+from rooms.errors import RoomError
+
 if TYPE_CHECKING:
     from datetime import datetime
 
     from scheduling.models import Attendee, Event, Occurrence
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(RoomError):
     """A status change the policy does not allow now; the message is shown to the moderator."""
 
     def __init__(self, message: str, *, missing_roles: list[str] | None = None):
         super().__init__(message)
-        self.message = message
         self.missing_roles = missing_roles or []
 
 
