@@ -9,14 +9,16 @@ class ClassroomsConfig(AppConfig):
     def ready(self):
         from django.urls import reverse
 
-        from classrooms import selectors
+        from classrooms import receivers, selectors
         from classrooms.policies import CLASS_ROOM_POLICY, may_manage_links
         from classrooms.services import EVENT_KIND
         from config.navigation import register_nav
         from rooms.policies import register_policy
+        from rooms.signals import room_status_changed
         from scheduling.policies import register_domain_page, register_link_manager, register_organiser_check
 
         register_policy(EVENT_KIND, CLASS_ROOM_POLICY)
+        room_status_changed.connect(receivers.room_status_changed, dispatch_uid="classrooms-room-status-changed")
         register_link_manager(EVENT_KIND, may_manage_links)
         # Teachers and school administrators invite anyone; a meeting changes on its class's page.
         register_organiser_check(lambda user: selectors.schools_for_user(user).exists())

@@ -9,11 +9,10 @@ the existence of other people's classes is not revealed.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from classrooms.errors import ClassroomForbidden, ClassroomNotFound
 from classrooms.models import Classroom, Enrollment, School
 from rooms.policies import RoomPolicy
 
@@ -36,12 +35,13 @@ def classroom_role(user, classroom: Classroom) -> str | None:
 
 
 def require_role(user, classroom: Classroom, roles: tuple[str, ...]) -> str:
-    """The user's role in the class, or 404 for outsiders and 403 for a role not in ``roles``."""
+    """The user's role in the class; ``ClassroomNotFound`` (a 404) for outsiders and
+    ``ClassroomForbidden`` (a 403) for a role not in ``roles``."""
     role = classroom_role(user, classroom)
     if role is None:
-        raise Http404(gettext("No such class."))
+        raise ClassroomNotFound(gettext("No such class."))
     if role not in roles:
-        raise PermissionDenied(gettext("Only the class's teachers may do this."))
+        raise ClassroomForbidden(gettext("Only the class's teachers may do this."))
     return role
 
 
@@ -59,7 +59,7 @@ def is_school_admin(user, school: School) -> bool:
 
 def require_school_admin(user, school: School) -> None:
     if not is_school_admin(user, school):
-        raise Http404(gettext("No such school."))
+        raise ClassroomNotFound(gettext("No such school."))
 
 
 def may_found_school(user) -> bool:
@@ -81,9 +81,9 @@ def require_found_school(user, *, admins=()) -> None:
     if user is None:
         return
     if not may_found_school(user):
-        raise PermissionDenied(gettext("Schools are created by the service's administrators: ask them for yours."))
+        raise ClassroomForbidden(gettext("Schools are created by the service's administrators: ask them for yours."))
     if not user.is_staff and any(admin != user for admin in admins):
-        raise PermissionDenied(gettext("Only the service's administrators name a school's administrators."))
+        raise ClassroomForbidden(gettext("Only the service's administrators name a school's administrators."))
 
 
 class ClassroomRoomPolicy(RoomPolicy):
@@ -124,14 +124,6 @@ class ClassroomRoomPolicy(RoomPolicy):
         if self.is_moderator(attendee):
             return True
         return attendee.role == STUDENT and status in self.entry_statuses
-
-    def on_status_changed(self, *, occurrence, previous, status, by, reason, next_at) -> None:
-        from classrooms.services import lobby_students_admit, meeting_started_notify
-
-        if status in self.entry_statuses:
-            lobby_students_admit(occurrence=occurrence)
-        if status == "live":
-            meeting_started_notify(occurrence=occurrence)
 
 
 CLASS_ROOM_POLICY = ClassroomRoomPolicy()

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from classrooms.errors import ClassroomNotFound
 from classrooms.models import ClassEvent, Classroom, Enrollment, School
 from scheduling.models import Attendee, Event, Occurrence
 
@@ -81,12 +81,12 @@ def class_occurrence(classroom: Classroom, occurrence_id) -> Occurrence:
     try:
         return class_occurrences(classroom).get(pk=occurrence_id)
     except (Occurrence.DoesNotExist, ValueError) as exc:
-        raise Http404(_("No such meeting.")) from exc
+        raise ClassroomNotFound(_("No such meeting.")) from exc
 
 
 def require_class_occurrence(classroom: Classroom, occurrence: Occurrence) -> None:
     if not ClassEvent.objects.filter(classroom=classroom, event_id=occurrence.event_id).exists():
-        raise Http404(_("No such meeting."))
+        raise ClassroomNotFound(_("No such meeting."))
 
 
 def held_occurrences(classroom: Classroom, *, now: datetime | None = None) -> list[Occurrence]:

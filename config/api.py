@@ -8,6 +8,8 @@ from rest_framework import exceptions, parsers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
+from config.errors import HadirError, NotFound
+
 # No Hadir request nests deeper than a few levels; a body nested far deeper is an attack, refused
 # before any code walks it (Python's JSON decoder itself fails past about 1,000 levels).
 MAX_JSON_DEPTH = 32
@@ -65,14 +67,19 @@ def not_found(request, exception):
 
 
 def exception_handler(exc, context):
-    """DRF's handler, plus Django's ValidationError as a 400 with field errors and a body over
-    Django's size cap as a 413 (Django alone answers an HTML 400 and logs an error)."""
+    """DRF's handler, plus the project's errors (``config.errors``): bad input (and Django's
+    ValidationError) as a 400 with field errors, ``Forbidden`` (and Django's PermissionDenied) as a
+    403, ``NotFound`` (and Django's Http404) as a 404; and a body over Django's size cap as a 413
+    (Django alone answers an HTML 400 and logs an error)."""
     if isinstance(exc, ValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, HadirError) and not isinstance(exc, PermissionDenied | NotFound):
+        detail = {exc.field: [exc.message]} if exc.field else {"detail": [exc.message]}
+        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, RequestDataTooBig):
         exc = RequestTooLarge()
-    elif isinstance(exc, Http404):
+    elif isinstance(exc, Http404 | NotFound):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)

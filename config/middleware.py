@@ -2,7 +2,11 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
+from django.core.handlers.exception import response_for_exception
+from django.http import Http404
 from django.utils import timezone
+
+from config.errors import NotFound
 
 SESSION_TIMEZONE_KEY = "hadir_timezone"
 
@@ -72,3 +76,20 @@ class SecurityHeadersMiddleware:
             response.setdefault("Content-Security-Policy", content_security_policy(request))
             response.setdefault("Permissions-Policy", permissions_policy(request))
         return response
+
+
+class HadirErrorMiddleware:
+    """Pages answer the project's errors (``config.errors``) as the API does, in this one place:
+    ``NotFound`` is Django's 404 (with its message), ``Forbidden`` a 403 (it is a PermissionDenied,
+    which Django answers itself). Bad input is shown on the form by the view that has one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, NotFound):
+            return response_for_exception(request, Http404(exception.message))
+        return None

@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
+    # A service's NotFound as a 404 page (``config.errors``).
+    "config.middleware.HadirErrorMiddleware",
     # Last, as django-axes requires: it turns a locked-out log-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -1,18 +1,16 @@
 """What can go wrong with a hearing, one exception per kind; views show the translated message.
 
-``HearingError`` is a Django ``ValidationError`` (like ``scheduling.errors.SchedulingError``),
-so forms show it on the field it names and the API answers 400 with the same field errors.
+``HearingError`` is the project's ``InvalidInput`` (``config.errors``; like
+``scheduling.errors.SchedulingError``), so forms show it on the field it names and the API answers
+400 with the same field errors. ``HearingForbidden`` is the project's ``Forbidden``.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from config.errors import Forbidden, InvalidInput
 
 
-class HearingError(ValidationError):
+class HearingError(InvalidInput):
     """Bad input for a hearing service: nothing was changed."""
 
-    def __init__(self, message, *, field: str | None = None, code: str = "invalid"):
-        super().__init__({field: [ValidationError(message, code=code)]} if field else message, code=code)
 
-
-class HearingForbidden(PermissionDenied):
+class HearingForbidden(Forbidden):
     """The person may not do this to this hearing; the message says why (a 403 in the API)."""

@@ -1,10 +1,13 @@
-"""Who may do what in a hearing: the room policy registered with ``rooms``, and page access."""
+"""Who may do what in a hearing: the room policy registered with ``rooms``, and page access.
+
+Policies answer questions; what a status change does to the hearing is ``hearings.receivers``."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hearings.conflicts import next_date_check
 from hearings.models import (
     FINAL_STATUSES,
     MODERATOR_ROLES,
@@ -46,10 +49,19 @@ class HearingRoomPolicy(RoomPolicy):
     def enters_directly(self, attendee, *, status: str) -> bool:
         return self.is_moderator(attendee)
 
-    def may_enter(self, attendee) -> bool:
+    def prepare(self, *, occurrences, attendees) -> set:
+        """The events of the batch's public hearings: one query, what ``may_enter`` asks per observer."""
+        return set(
+            Hearing.objects.filter(event_id__in={o.event_id for o in occurrences}, is_public=True)
+            .values_list("event_id", flat=True)
+        )
+
+    def may_enter(self, attendee, *, prepared: set | None = None) -> bool:
         """A closed hearing has no public: observers are refused (4403)."""
         if attendee.role != Role.OBSERVER:
             return True
+        if prepared is not None:
+            return attendee.event_id in prepared
         hearing = Hearing.objects.filter(event_id=attendee.event_id).only("is_public").first()
         return hearing is not None and hearing.is_public
 
@@ -84,17 +96,8 @@ class HearingRoomPolicy(RoomPolicy):
                     missing_roles=labels,
                 )
         if target in (Status.ADJOURNED, Status.POSTPONED):
-            from hearings import services
-
             hearing = Hearing.objects.select_related("case__court", "occurrence").get(occurrence=occurrence)
-            services.next_date_check(hearing=hearing, start=next_at, moving=target == Status.POSTPONED, by=by)
-
-    def on_status_changed(self, *, occurrence, previous, status, by, reason, next_at) -> None:
-        from hearings import services
-
-        services.hearing_status_changed(
-            occurrence=occurrence, previous=previous, status=status, by=by, reason=reason, next_at=next_at,
-        )
+            next_date_check(hearing=hearing, start=next_at, moving=target == Status.POSTPONED, by=by)
 
 
 # Page and API access ------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Every write of the hearings app. Dates, invitations and conflicts go through ``scheduling``;
 status changes go through ``rooms.services.room_status_set``, which asks our room policy and
-calls back ``hearing_status_changed`` inside its transaction.
+sends ``rooms.signals.room_status_changed`` inside its transaction; ``hearings.receivers`` answers
+it with ``hearing_status_changed``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hearings import live
+from hearings.conflicts import conflicts_refuse
 from hearings.errors import HearingError, HearingForbidden
 from hearings.models import (
     ALLOWED_ROLES,
@@ -40,9 +42,7 @@ from rooms import selectors as room_selectors
 from rooms import services as room_services
 from rooms.errors import RoomError
 from rooms.models import AttendanceInterval
-from rooms.policies import TransitionRefused
 from scheduling import services as scheduling
-from scheduling.errors import Conflict
 from scheduling.models import Attendee
 from scheduling.text import clean_text
 
@@ -129,28 +129,6 @@ def case_create(*, court: Court, number: str, case_type: str, parties: str, by) 
 
 # Scheduling a hearing and seating people ------------------------------------------------------
 
-def _check_conflicts(*, people: list[Person], resource: str, start: datetime, end: datetime, viewer, zone: str,
-                     exclude_event=None) -> None:
-    """Judges, the clerk and counsel must be free, and the courtroom too; raise ``Conflict``.
-
-    Only clashes ``viewer`` takes part in are named; another court's hearing, or a closed one the
-    clerk is not part of, is only "busy" at the requested time (``scheduling.services.conflicts_refuse``).
-    """
-    scheduling.conflicts_refuse(
-        people=[key for p in people for key in (p.user, p.email) if key], resource=resource,
-        windows=[(start, end)], viewer=viewer, zone=zone, exclude_event=exclude_event,
-    )
-
-
-def _checked_people(hearing: Hearing) -> list[Person]:
-    return [
-        Person(name=p.attendee.name, email=p.attendee.email, user=p.attendee.user)
-        for p in hearing.participants.select_related("attendee").filter(
-            role__in=CONFLICT_CHECKED_ROLES, attendee__removed_at__isnull=True,
-        )
-    ]
-
-
 @transaction.atomic
 def hearing_schedule(*, case: Case, start: datetime, duration: timedelta, courtroom: str, agenda: str,
                      by, presiding_judge: Person, clerk: Person | None = None, is_public: bool = True,
@@ -175,7 +153,7 @@ def hearing_schedule(*, case: Case, start: datetime, duration: timedelta, courtr
         # Also keeps the arithmetic below (start + duration, conflict windows) inside the calendar.
         raise HearingError(_("A hearing is scheduled at most two years ahead."), field="start")
     if not allow_conflicts:
-        _check_conflicts(people=[presiding_judge, clerk], resource=courtroom.strip(), start=start, end=start + duration,
+        conflicts_refuse(people=[presiding_judge, clerk], resource=courtroom.strip(), start=start, end=start + duration,
                          viewer=by, zone=court.timezone)
     event = scheduling.event_create(
         organizer=by, title=f"{case.number}: {agenda.strip()}"[:200], start=start, duration=duration,
@@ -255,7 +233,7 @@ def participant_add(*, hearing: Hearing, role: str, person: Person, by, represen
         raise HearingError(_("This hearing is over; participants can no longer be added."))
     _validate_seat(hearing=hearing, role=role, person=person, represents=represents, interprets_for=interprets_for)
     if role in CONFLICT_CHECKED_ROLES and not allow_conflicts:
-        _check_conflicts(people=[person], resource="", start=hearing.occurrence.start, end=hearing.occurrence.end,
+        conflicts_refuse(people=[person], resource="", start=hearing.occurrence.start, end=hearing.occurrence.end,
                          viewer=by, zone=hearing.event.timezone, exclude_event=hearing.event)
     participant = _seat(hearing=hearing, role=role, person=person, represents=represents,
                         interprets_for=interprets_for, notify=notify)
@@ -349,25 +327,9 @@ def hearing_status_set(*, hearing: Hearing, status: str, by, reason: str = "",
     return hearing
 
 
-def next_date_check(*, hearing: Hearing, start: datetime, moving: bool, by: Attendee | None) -> None:
-    """The bench, the clerk, counsel and the courtroom must be free at an adjournment's or
-    postponement's new date; raises ``TransitionRefused`` naming the clash (those ``by``'s account
-    takes part in; the others only "busy")."""
-    end = start + (hearing.occurrence.end - hearing.occurrence.start)
-    if moving and hearing.occurrence.end <= timezone.now():
-        raise TransitionRefused(_("This hearing's time has passed; adjourn it or schedule a new one."))
-    try:
-        # The hearing itself is moving or ending, so its own time never clashes.
-        _check_conflicts(people=_checked_people(hearing), resource=hearing.courtroom, start=start, end=end,
-                         viewer=by.user if by is not None else None, zone=hearing.event.timezone,
-                         exclude_event=hearing.event)
-    except Conflict as exc:
-        raise TransitionRefused(exc.messages[0]) from exc
-
-
 def hearing_status_changed(*, occurrence, previous: str, status: str, by: Attendee | None, reason: str,
                            next_at: datetime | None) -> Hearing:
-    """The room's status changed (called by the room policy inside ``room_status_set``'s transaction):
+    """The room's status changed (``hearings.receivers``, inside ``room_status_set``'s transaction):
     log it, stamp the actual times, and do what the new status means for the calendar."""
     hearing = Hearing.objects.select_for_update().select_related("case__court", "event").get(occurrence=occurrence)
     now = timezone.now()

@@ -1,9 +1,8 @@
-class NotificationError(Exception):
-    """A notification action that cannot be done now; ``message`` is translated for the user."""
+from config.errors import HadirError
 
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+
+class NotificationError(HadirError):
+    """A notification action that cannot be done now; ``message`` is translated for the user."""
 
 
 class RetryRefused(NotificationError):

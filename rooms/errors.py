@@ -1,15 +1,14 @@
-"""What a room refuses, one exception per kind; consumers send ``error`` with its ``code``."""
+"""What a room refuses, one exception per kind (``config.errors``); consumers send ``error``
+with its ``code``."""
+
+from config import errors
 
 
-class RoomError(Exception):
+class RoomError(errors.HadirError):
     code = "invalid"
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
-
-class Forbidden(RoomError):
+class Forbidden(RoomError, errors.Forbidden):
     code = "forbidden"
 
 

@@ -11,9 +11,11 @@ default: the organiser moderates and every attendee enters directly.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
+
+from rooms.errors import RoomError
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -21,12 +23,11 @@ if TYPE_CHECKING:
     from scheduling.models import Attendee, Event, Occurrence
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(RoomError):
     """A status change the policy does not allow now; the message is shown to the moderator."""
 
     def __init__(self, message: str, *, missing_roles: list[str] | None = None):
         super().__init__(message)
-        self.message = message
         self.missing_roles = missing_roles or []
 
 
@@ -56,8 +57,15 @@ class RoomPolicy:
     def is_moderator(self, attendee: Attendee) -> bool:
         return attendee.user_id is not None and attendee.user_id == attendee.event.organizer_id
 
-    def may_enter(self, attendee: Attendee) -> bool:
-        """False refuses the attendee at the door (4403), e.g. observers of a closed hearing."""
+    def prepare(self, *, occurrences: list[Occurrence], attendees: list[Attendee]) -> Any:
+        """Load once what ``may_enter`` needs for a batch of door checks (``rooms.selectors.room_entries``)
+        into the sittings of this policy's kind and the seats that knocked, so that the batch costs the
+        same queries however many knock. What it returns is passed to ``may_enter`` as ``prepared``."""
+        return None
+
+    def may_enter(self, attendee: Attendee, *, prepared: Any = None) -> bool:
+        """False refuses the attendee at the door (4403), e.g. observers of a closed hearing.
+        ``prepared``: what ``prepare`` loaded for the batch, or None (then the policy looks it up)."""
         return True
 
     def enters_directly(self, attendee: Attendee, *, status: str) -> bool:
@@ -95,12 +103,6 @@ class RoomPolicy:
         reason: str, next_at: datetime | None, present: list[Attendee],
     ) -> None:
         """Raise ``TransitionRefused`` when the domain forbids the change now (beyond ``transitions``)."""
-
-    def on_status_changed(
-        self, *, occurrence: Occurrence, previous: str, status: str, by: Attendee | None,
-        reason: str, next_at: datetime | None,
-    ) -> None:
-        """Domain side effects, run inside the status change's transaction."""
 
 
 def acts_as_moderator(policy: RoomPolicy, attendee: Attendee, user) -> bool:

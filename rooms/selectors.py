@@ -105,8 +105,9 @@ def room_entries(*, knocks: list[Knock], now: datetime) -> list[Entry]:
     """The door checks of sockets that knocked together (``Hub.door``), answered in order.
 
     Every join runs this, so a batch shares its queries: the sittings with their events and
-    statuses, the seats the sessions remember, and the lobby decisions (a signed-in user whose
-    session remembers no seat costs one more). A join storm took one set per socket before.
+    statuses, the seats the sessions remember, what each kind's policy needs at the door
+    (``RoomPolicy.prepare``), and the lobby decisions (a signed-in user whose session remembers no
+    seat costs one more). A join storm took one set per socket before.
     """
     keys = [_occurrence_key(knock.occurrence_id) for knock in knocks]
     occurrences = {
@@ -119,8 +120,9 @@ def room_entries(*, knocks: list[Knock], now: datetime) -> list[Entry]:
     links = [remembered(knock.scope) for knock in knocks]
     wanted = {attendee_id for pairs in links for attendee_id, _fingerprint in pairs}
     seats = {str(a.pk): a for a in active_seats().filter(pk__in=wanted).order_by()} if wanted else {}
+    prepared = _prepared(occurrences.values(), list(seats.values()))
     entries = [
-        _entry_before_the_lobby(knock.scope, occurrences.get(key), pairs, seats, now)
+        _entry_before_the_lobby(knock.scope, occurrences.get(key), pairs, seats, now, prepared)
         for knock, key, pairs in zip(knocks, keys, links, strict=True)
     ]
     waiting = [entry for entry in entries if not entry.close and not entry.moderator]
@@ -149,8 +151,16 @@ def _occurrence_key(occurrence_id: str) -> uuid.UUID | None:
         return None
 
 
+def _prepared(occurrences, attendees: list[Attendee]) -> dict[RoomPolicy, object]:
+    """What each policy of the batch's sittings loads for its door checks (``RoomPolicy.prepare``), once."""
+    by_policy: dict[RoomPolicy, list[Occurrence]] = {}
+    for occurrence in occurrences:
+        by_policy.setdefault(policy_for(occurrence.event), []).append(occurrence)
+    return {policy: policy.prepare(occurrences=sittings, attendees=attendees) for policy, sittings in by_policy.items()}
+
+
 def _entry_before_the_lobby(scope: dict, occurrence: Occurrence | None, links: list[tuple[str, str]], seats: dict,
-                            now: datetime) -> Entry:
+                            now: datetime, prepared: dict[RoomPolicy, object]) -> Entry:
     """Everything of the door check but a non-moderator's lobby decision (``admitted`` False)."""
     if occurrence is None:
         return Entry(close=4404)
@@ -162,7 +172,7 @@ def _entry_before_the_lobby(scope: dict, occurrence: Occurrence | None, links: l
     attendee = copy.copy(attendee)  # two sockets of one person in a batch get their own
     attendee.event = occurrence.event
     policy = policy_for(occurrence.event)
-    if not policy.may_enter(attendee):
+    if not policy.may_enter(attendee, prepared=prepared.get(policy)):
         return Entry(close=4403)
     if occurrence.room_status is None:
         status = RoomStatus(policy.initial_status)

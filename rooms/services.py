@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rooms import selectors, wire
+from rooms import selectors, signals, wire
 from rooms.errors import Forbidden, Invalid
 from rooms.hub import publish_from_sync
 from rooms.models import Admission, AttendanceInterval, AuditEntry, ChatMessage, RoomState
@@ -40,7 +40,8 @@ def _require_moderator(occurrence: Occurrence, by: Attendee | None) -> None:
 def room_status_set(
     *, occurrence: Occurrence, status: str, by: Attendee | None, reason: str = "", next_at: datetime | None = None
 ) -> selectors.RoomStatus:
-    """Change the session's status: the policy decides, the audit log records, every socket hears.
+    """Change the session's status: the policy decides, the audit log records, the domain app acts
+    (``rooms.signals.room_status_changed``), every socket hears.
 
     ``by`` is the moderator's attendee, or None for the system (a scheduled job).
     """
@@ -72,8 +73,9 @@ def room_status_set(
             occurrence=occurrence, action=AuditEntry.Action.STATUS, by=by, reason=reason,
             detail={"from": current, "to": status, "next_at": next_at.isoformat() if next_at else None},
         )
-        policy.on_status_changed(
-            occurrence=occurrence, previous=current, status=status, by=by, reason=reason, next_at=next_at
+        signals.room_status_changed.send(
+            sender=RoomState, occurrence=occurrence, previous=current, status=status, by=by, reason=reason,
+            next_at=next_at,
         )
         result = selectors.RoomStatus(status, reason, next_at)
         close = 4410 if status in policy.final_statuses else 0

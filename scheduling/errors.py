@@ -1,22 +1,21 @@
 """Scheduling's failures: one exception type per kind, each carrying a translated message.
 
-``SchedulingError`` is a Django ``ValidationError``: forms show it on the field it names and the
-API (``config.api.exception_handler``) answers 400 with the same field errors.
+``SchedulingError`` is the project's ``InvalidInput`` (``config.errors``), and so a Django
+``ValidationError``: forms show it on the field it names and the API
+(``config.api.exception_handler``) answers 400 with the same field errors. ``NotAllowed`` is the
+project's ``Forbidden`` (a 403).
 """
 
 import zoneinfo
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
+from config.errors import Forbidden, InvalidInput
 from config.templatetags.hadir import zone_abbreviation
 
 
-class SchedulingError(ValidationError):
+class SchedulingError(InvalidInput):
     """Bad input to a scheduling service; nothing was changed."""
-
-    def __init__(self, message, *, field: str | None = None, code: str = "invalid"):
-        super().__init__({field: [ValidationError(message, code=code)]} if field else message, code=code)
 
 
 class Conflict(SchedulingError):
@@ -60,5 +59,5 @@ def _when(instant, zone: str) -> str:
     return f"{local:%Y-%m-%d %H:%M} {zone_abbreviation(zone, instant)}"
 
 
-class NotAllowed(PermissionDenied):
+class NotAllowed(Forbidden):
     """The person may not make this change; the message says why (a 403 in the API)."""

@@ -3,11 +3,10 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.utils import timezone
 
 from classrooms import services
-from classrooms.errors import AlreadyEnrolled, ClassroomError, InvalidEnrolmentCode, RosterFull
+from classrooms.errors import AlreadyEnrolled, ClassroomError, ClassroomNotFound, InvalidEnrolmentCode, RosterFull
 from classrooms.models import ClassEvent, Enrollment
 from scheduling.models import Attendee, Occurrence
 from tests.classrooms.conftest import make_user
@@ -144,7 +143,7 @@ def test_a_meeting_of_another_class_cannot_be_moved_through_this_one(classroom, 
     event = services.meeting_add(
         classroom=other_classroom, by=people["other_teacher"], start=start, end=start + timedelta(hours=1)
     )
-    with pytest.raises(Http404):
+    with pytest.raises(ClassroomNotFound):
         services.meeting_cancel(classroom=classroom, occurrence=event.occurrences.get(), by=people["teacher"])
     assert not event.occurrences.get().is_cancelled
 
@@ -173,7 +172,7 @@ def test_only_managers_change_a_class(classroom, people):
         services.enrollment_add(classroom=classroom, by=people["assistant"], name="X", email="x@example.org")
     with pytest.raises(PermissionDenied):
         services.enrollment_add(classroom=classroom, by=people["student"], name="X", email="x@example.org")
-    with pytest.raises(Http404):
+    with pytest.raises(ClassroomNotFound):
         services.enrollment_add(classroom=classroom, by=people["other_student"], name="X", email="x@example.org")
     assert not Enrollment.objects.filter(email="x@example.org").exists()
 

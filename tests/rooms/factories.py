@@ -28,7 +28,7 @@ class LobbyPolicy(RoomPolicy):
     def enters_directly(self, attendee, *, status):
         return self.is_moderator(attendee) or attendee.role != "guest"
 
-    def may_enter(self, attendee):
+    def may_enter(self, attendee, *, prepared=None):
         return attendee.role != "banned"
 
 

@@ -1,0 +1,15 @@
+"""What rooms announce, so that the domain apps act on it without rooms importing them.
+
+Sent inside the service's transaction, after the change is written (as ``scheduling.signals``):
+a receiver's writes join that transaction, and a receiver that raises undoes the change.
+
+Arguments (all keyword):
+- room_status_changed(occurrence, previous: str, status: str, by: Attendee | None, reason: str,
+                      next_at: datetime | None)
+      # ``room_status_set`` changed the session's status (``by`` None: the system). Receivers
+      # check ``occurrence.event.kind``: the signal is sent for every kind of room.
+"""
+
+from django.dispatch import Signal
+
+room_status_changed = Signal()
