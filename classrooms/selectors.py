@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -12,19 +13,20 @@ from django.utils.translation import gettext as _
 
 from classrooms.errors import ClassroomNotFound
 from classrooms.models import ClassEvent, Classroom, Enrollment, School
+from config.types import User
 from scheduling.models import Attendee, Event, Occurrence
 
 
-def schools_for_user(user) -> QuerySet[School]:
+def schools_for_user(user: User) -> QuerySet[School]:
     """Schools the user administers or teaches in."""
     return School.objects.filter(Q(admins=user) | Q(classrooms__teachers=user)).distinct()
 
 
-def administered_schools(user) -> QuerySet[School]:
+def administered_schools(user: User) -> QuerySet[School]:
     return School.objects.filter(admins=user)
 
 
-def staff_classrooms(user) -> QuerySet[Classroom]:
+def staff_classrooms(user: User) -> QuerySet[Classroom]:
     """Classes the user runs or helps in: as a school administrator, teacher or assistant."""
     return (
         Classroom.objects.filter(
@@ -37,7 +39,7 @@ def staff_classrooms(user) -> QuerySet[Classroom]:
     )
 
 
-def student_enrollments(user) -> QuerySet[Enrollment]:
+def student_enrollments(user: User) -> QuerySet[Enrollment]:
     return Enrollment.objects.filter(user=user, role=Enrollment.Role.STUDENT).select_related("classroom__school")
 
 
@@ -55,7 +57,7 @@ def students(classroom: Classroom) -> QuerySet[Enrollment]:
     return classroom.enrollments.filter(role=Enrollment.Role.STUDENT).select_related("user")
 
 
-def enrollment_matching(classroom: Classroom, *, user, email: str) -> Enrollment | None:
+def enrollment_matching(classroom: Classroom, *, user: User | None, email: str) -> Enrollment | None:
     match = Q(user=user) if user is not None else Q(pk__in=[])
     if email:
         match |= Q(email__iexact=email)
@@ -66,7 +68,7 @@ def live_class_events(classroom: Classroom) -> QuerySet[ClassEvent]:
     return classroom.class_events.filter(event__status=Event.Status.CONFIRMED).select_related("event")
 
 
-def attendees_matching(event: Event, *, user, email: str) -> QuerySet[Attendee]:
+def attendees_matching(event: Event, *, user: User | None, email: str) -> QuerySet[Attendee]:
     match = Q(user=user) if user is not None else Q(pk__in=[])
     if email:
         match |= Q(email__iexact=email)
@@ -77,7 +79,7 @@ def class_occurrences(classroom: Classroom) -> QuerySet[Occurrence]:
     return Occurrence.objects.filter(event__class_event__classroom=classroom).select_related("event").order_by("start")
 
 
-def class_occurrence(classroom: Classroom, occurrence_id) -> Occurrence:
+def class_occurrence(classroom: Classroom, occurrence_id: uuid.UUID | str) -> Occurrence:
     try:
         return class_occurrences(classroom).get(pk=occurrence_id)
     except (Occurrence.DoesNotExist, ValueError) as exc:
@@ -117,7 +119,7 @@ def school_occurrences_on(*, school: School, day: date) -> list[Occurrence]:
     ]
 
 
-def own_attendee(occurrence: Occurrence, user) -> Attendee | None:
+def own_attendee(occurrence: Occurrence, user: User) -> Attendee | None:
     """The user's own invitation to this meeting: its join link is their button into the room."""
     return occurrence.event.attendees.filter(
         user=user, removed_at__isnull=True, join_token_revoked_at__isnull=True
@@ -164,7 +166,7 @@ def week_of(now: datetime) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=7)
 
 
-def meeting_cards(user, *, start: datetime, end: datetime) -> list[MeetingCard]:
+def meeting_cards(user: User, *, start: datetime, end: datetime) -> list[MeetingCard]:
     """The staff user's class meetings between two instants, with live counts."""
     classrooms = {classroom.pk: classroom for classroom in staff_classrooms(user)}
     occurrences = (
@@ -197,7 +199,9 @@ def meeting_cards(user, *, start: datetime, end: datetime) -> list[MeetingCard]:
     return cards
 
 
-def next_meeting_for(enrollment: Enrollment, *, now: datetime | None = None):
+def next_meeting_for(
+    enrollment: Enrollment, *, now: datetime | None = None
+) -> tuple[Occurrence | None, Attendee | None]:
     """A student's current or next meeting of a class, with their own join link."""
     now = now or timezone.now()
     occurrence = (
