@@ -7,6 +7,7 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +25,27 @@ def schools_for_user(user: User) -> QuerySet[School]:
 
 def administered_schools(user: User) -> QuerySet[School]:
     return School.objects.filter(admins=user)
+
+
+def school_for(user: User, school_id: uuid.UUID | str) -> School:
+    """A school by id among those ``user`` administers; ``ClassroomNotFound`` (a 404) otherwise.
+    The lookup of every school page and call; what may be done there is the services' to say."""
+    try:
+        return administered_schools(user).get(pk=school_id)
+    except (School.DoesNotExist, ValueError, ValidationError) as exc:
+        raise ClassroomNotFound(_("No such school.")) from exc
+
+
+def classroom_for(user: User, classroom_id: uuid.UUID | str) -> Classroom:
+    """A class by id among those ``user`` takes part in, in any role (a 404 for anyone else, so
+    that a class's existence is not revealed before anything else is said). The lookup of every
+    class page and call; what the person may do in the class is the services' (or, for a read,
+    ``policies.require_staff``) to say."""
+    visible = Q(school__admins=user) | Q(teachers=user) | Q(enrollments__user=user)
+    try:
+        return Classroom.objects.filter(visible).distinct().select_related("school").get(pk=classroom_id)
+    except (Classroom.DoesNotExist, ValueError, ValidationError) as exc:
+        raise ClassroomNotFound(_("No such class.")) from exc
 
 
 def staff_classrooms(user: User) -> QuerySet[Classroom]:
