@@ -37,6 +37,7 @@ run: install messages
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
+	DEBUG=1 $(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 
 # The whole suite on the embedded default, then on PostgreSQL + Redis (the scaled-out setup).

@@ -33,6 +33,8 @@ import uuid
 from importlib import metadata
 from pathlib import Path
 
+from bench.targets import LIVE, NONE_LOST, OTHER_FIGURES, OTHER_LABELS
+
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var" / "bench"
 RESULTS = ROOT / "bench" / "results" / "latest.json"
@@ -386,25 +388,24 @@ def rows(results: dict) -> list[tuple]:
             by_kind = {kind: live["fanout"].get(kind, {}).get(size) for kind in KINDS}
             values = tuple(_value(by_kind[kind], "p99_ms") for kind in KINDS)
             lost = tuple(_value(by_kind[kind], "lost") for kind in KINDS)
-            met = None
-            if size == "200" and values[0] is not None:
-                met = values[0] <= 40 and lost[0] == 0
-            add("1 fan-out 20/s", f"room {size}: p99 ms", "≤ 40, 0 lost" if size == "200" else "", values,
-                bound_of(by_kind), met)
-            add("1 fan-out 20/s", f"room {size}: lost", "0" if size == "200" else "", lost, ratio=False)
+            target = LIVE["fanout_200_p99_ms"] if size == "200" else None
+            add("1 fan-out 20/s", f"room {size}: p99 ms", target.text if target else "", values,
+                bound_of(by_kind), target.met(values[0], lost[0]) if target else None)
+            add("1 fan-out 20/s", f"room {size}: lost", NONE_LOST if target else "", lost, ratio=False)
     if "saturation" in live:
         by_kind = live["saturation"]
         values = tuple(_held(by_kind.get(kind)) for kind in KINDS)
-        held = values[0]
-        add("2 saturation", "room 50: msg/s held", "≥ 150", values,
-            met=None if held is None else isinstance(held, int) and held >= 150)
+        target = LIVE["saturation_held_rate"]
+        add("2 saturation", "room 50: msg/s held", target.text, values,
+            met=None if values[0] is None else bool(target.met(values[0])))
     if "storm" in live:
         by_kind = live["storm"]
         values = tuple(_value(by_kind.get(kind), "converge_after_last_handshake_s") for kind in KINDS)
         lost = tuple(_value(by_kind.get(kind), "lost_updates") for kind in KINDS)
-        met = None if values[0] is None else values[0] <= 1 and lost[0] == 0
-        add("3 join storm 200", "converged s after last handshake", "≤ 1, 0 lost", values, bound_of(by_kind), met)
-        add("3 join storm 200", "lost / duplicated updates", "0",
+        target = LIVE["storm_converged_s"]
+        add("3 join storm 200", "converged s after last handshake", target.text, values, bound_of(by_kind),
+            target.met(values[0], lost[0]))
+        add("3 join storm 200", "lost / duplicated updates", NONE_LOST,
             tuple(None if _value(by_kind.get(k), "lost_updates") is None else
                   f"{by_kind[k]['lost_updates']}/{by_kind[k]['duplicated_updates']}" for k in KINDS))
         add("3 join storm 200", "handshake p99 ms", "",
@@ -418,29 +419,33 @@ def rows(results: dict) -> list[tuple]:
             others = [checkpoints[kind][index] if index < len(checkpoints[kind]) else {} for kind in KINDS]
             count = point["connections"]
             values = tuple(other.get("rss_per_connection_kib") for other in others)
-            add("4 idle", f"{count}: KiB per connection", "≤ 40", values,
-                met=None if values[0] is None else values[0] <= 40)
+            target = LIVE["idle_kib_per_connection"]
+            add("4 idle", f"{count}: KiB per connection", target.text, values, met=target.met(values[0]))
             add("4 idle", f"{count}: handshake p99 ms", "",
                 tuple((other.get("handshake") or {}).get("p99_ms") for other in others))
-            add("4 idle", f"{count}: failures", "0", tuple(other.get("failures") for other in others), ratio=False)
+            add("4 idle", f"{count}: failures", NONE_LOST, tuple(other.get("failures") for other in others),
+                ratio=False)
         chats = {kind: _value(by_kind.get(kind), "chat") or {} for kind in KINDS}
         size = next((c["room_size"] for c in chats.values() if c.get("room_size")), None)
         values = tuple(chats[kind].get("p99_ms") for kind in KINDS)
-        add("4 idle", f"chat into room of {size}: p99 ms", "≤ 150", values,
+        target = LIVE["idle_chat_p99_ms"]
+        add("4 idle", f"chat into room of {size}: p99 ms", target.text, values,
             tuple(bool(chats[kind].get("client_bound")) for kind in KINDS),
-            met=None if values[0] is None else values[0] <= 150 and chats["hadir"].get("lost") == 0)
+            met=target.met(values[0], chats["hadir"].get("lost")))
     if "scaled" in live:
         fan, storm = live["scaled"]["fanout"], live["scaled"]["storm"]
         values = tuple(_value(fan.get(kind), "p99_ms") for kind in KINDS)
         lost = tuple(_value(fan.get(kind), "lost") for kind in KINDS)
-        add("5 two processes", "fan-out 200: p99 ms", "≤ 60", values, bound_of(fan),
-            None if values[0] is None else values[0] <= 60 and lost[0] == 0)
-        add("5 two processes", "fan-out 200: lost", "0", lost, ratio=False)
+        target = LIVE["scaled_fanout_p99_ms"]
+        add("5 two processes", "fan-out 200: p99 ms", target.text, values, bound_of(fan),
+            target.met(values[0], lost[0]))
+        add("5 two processes", "fan-out 200: lost", NONE_LOST, lost, ratio=False)
         values = tuple(_value(storm.get(kind), "converge_after_last_handshake_s") for kind in KINDS)
         lost = tuple(_value(storm.get(kind), "lost_updates") for kind in KINDS)
-        add("5 two processes", "join storm 200: converged s", "≤ 2, 0 lost", values, bound_of(storm),
-            None if values[0] is None else values[0] <= 2 and lost[0] == 0)
-        add("5 two processes", "join storm 200: lost updates", "0", lost, ratio=False)
+        target = LIVE["scaled_storm_converged_s"]
+        add("5 two processes", "join storm 200: converged s", target.text, values, bound_of(storm),
+            target.met(values[0], lost[0]))
+        add("5 two processes", "join storm 200: lost updates", NONE_LOST, lost, ratio=False)
     if "crash" in live:
         by_kind = live["crash"]
         values = tuple(
@@ -449,8 +454,8 @@ def rows(results: dict) -> list[tuple]:
             (f"> {by_kind[kind]['watched_s']}" if _value(by_kind.get(kind), "watched_s") else None)
             for kind in KINDS
         )
-        add("6 crash", "ghosts gone after s", "≤ 30", values,
-            met=isinstance(values[0], float | int) and values[0] <= 30)
+        target = LIVE["crash_ghosts_gone_s"]
+        add("6 crash", "ghosts gone after s", target.text, values, met=bool(target.met(values[0])))
     for name, figures in results["live"].items():
         if "error" in figures:
             add(name, "failed: " + figures["error"][:80], "", (None,) * len(KINDS))
@@ -459,33 +464,17 @@ def rows(results: dict) -> list[tuple]:
             add(name, figures.get("skipped") or "failed: " + figures["error"][:80], "", (None,) * len(KINDS))
             continue
         flat = dict(_flatten(figures))
-        for key, (label, target, check) in OTHER_FIGURES.get(name, {}).items():
+        for key, figure in OTHER_FIGURES.get(name, {}).items():
             value = flat.get(key)
-            add(OTHER_LABELS.get(name, name), label.format(**flat), target, (value, None, None, None),
-                met=None if not isinstance(value, int | float) else check(value))
+            add(OTHER_LABELS.get(name, name), figure.label.format(**flat),
+                figure.target.text if figure.target else "", (value, None, None, None),
+                met=figure.target.met(value) if figure.target else None)
         if name == "rooms_latency":
             for row in figures.get("rooms_latency", []):
                 if "p99_ms" in row:
                     add("rooms_latency", f"join → diff, {row['processes']} proc., room {row['room']}: p99 ms", "",
                         (row["p99_ms"], None, None, None))
     return table
-
-
-OTHER_LABELS = {"scheduling": "7 scheduling", "notifications": "8 notifications"}
-# figure key -> (label, target, check) for the other apps' modules
-OTHER_FIGURES = {
-    "scheduling": {
-        "conflict_check.p50_ms": ("conflict check among {occurrences_total}: p50 ms", "≤ 5", lambda v: v <= 5),
-        "conflict_check.p99_ms": ("conflict check: p99 ms", "", lambda v: None),
-        "feed_fresh.p50_ms": ("feed of {person_occurrences}, fresh: p50 ms", "≤ 100", lambda v: v <= 100),
-        "feed_304.p50_ms": ("feed as a 304: p50 ms", "≤ 5", lambda v: v <= 5),
-    },
-    "notifications": {
-        "queue_to_smtp_total_seconds": ("{invitations} invites, queue → SMTP: s", "≤ 60 (1,000)",
-                                        lambda v: v <= 60),
-        "messages_per_second": ("messages/s", "", lambda v: None),
-    },
-}
 
 
 def _held(result: dict | None):

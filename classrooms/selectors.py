@@ -2,29 +2,53 @@
 
 from __future__ import annotations
 
+import uuid
 import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from classrooms.errors import ClassroomNotFound
 from classrooms.models import ClassEvent, Classroom, Enrollment, School
+from config.types import User
 from scheduling.models import Attendee, Event, Occurrence
 
 
-def schools_for_user(user) -> QuerySet[School]:
+def schools_for_user(user: User) -> QuerySet[School]:
     """Schools the user administers or teaches in."""
     return School.objects.filter(Q(admins=user) | Q(classrooms__teachers=user)).distinct()
 
 
-def administered_schools(user) -> QuerySet[School]:
+def administered_schools(user: User) -> QuerySet[School]:
     return School.objects.filter(admins=user)
 
 
-def staff_classrooms(user) -> QuerySet[Classroom]:
+def school_for(user: User, school_id: uuid.UUID | str) -> School:
+    """A school by id among those ``user`` administers; ``ClassroomNotFound`` (a 404) otherwise.
+    The lookup of every school page and call; what may be done there is the services' to say."""
+    try:
+        return administered_schools(user).get(pk=school_id)
+    except (School.DoesNotExist, ValueError, ValidationError) as exc:
+        raise ClassroomNotFound(_("No such school.")) from exc
+
+
+def classroom_for(user: User, classroom_id: uuid.UUID | str) -> Classroom:
+    """A class by id among those ``user`` takes part in, in any role (a 404 for anyone else, so
+    that a class's existence is not revealed before anything else is said). The lookup of every
+    class page and call; what the person may do in the class is the services' (or, for a read,
+    ``policies.require_staff``) to say."""
+    visible = Q(school__admins=user) | Q(teachers=user) | Q(enrollments__user=user)
+    try:
+        return Classroom.objects.filter(visible).distinct().select_related("school").get(pk=classroom_id)
+    except (Classroom.DoesNotExist, ValueError, ValidationError) as exc:
+        raise ClassroomNotFound(_("No such class.")) from exc
+
+
+def staff_classrooms(user: User) -> QuerySet[Classroom]:
     """Classes the user runs or helps in: as a school administrator, teacher or assistant."""
     return (
         Classroom.objects.filter(
@@ -37,7 +61,7 @@ def staff_classrooms(user) -> QuerySet[Classroom]:
     )
 
 
-def student_enrollments(user) -> QuerySet[Enrollment]:
+def student_enrollments(user: User) -> QuerySet[Enrollment]:
     return Enrollment.objects.filter(user=user, role=Enrollment.Role.STUDENT).select_related("classroom__school")
 
 
@@ -55,7 +79,7 @@ def students(classroom: Classroom) -> QuerySet[Enrollment]:
     return classroom.enrollments.filter(role=Enrollment.Role.STUDENT).select_related("user")
 
 
-def enrollment_matching(classroom: Classroom, *, user, email: str) -> Enrollment | None:
+def enrollment_matching(classroom: Classroom, *, user: User | None, email: str) -> Enrollment | None:
     match = Q(user=user) if user is not None else Q(pk__in=[])
     if email:
         match |= Q(email__iexact=email)
@@ -66,7 +90,7 @@ def live_class_events(classroom: Classroom) -> QuerySet[ClassEvent]:
     return classroom.class_events.filter(event__status=Event.Status.CONFIRMED).select_related("event")
 
 
-def attendees_matching(event: Event, *, user, email: str) -> QuerySet[Attendee]:
+def attendees_matching(event: Event, *, user: User | None, email: str) -> QuerySet[Attendee]:
     match = Q(user=user) if user is not None else Q(pk__in=[])
     if email:
         match |= Q(email__iexact=email)
@@ -77,7 +101,7 @@ def class_occurrences(classroom: Classroom) -> QuerySet[Occurrence]:
     return Occurrence.objects.filter(event__class_event__classroom=classroom).select_related("event").order_by("start")
 
 
-def class_occurrence(classroom: Classroom, occurrence_id) -> Occurrence:
+def class_occurrence(classroom: Classroom, occurrence_id: uuid.UUID | str) -> Occurrence:
     try:
         return class_occurrences(classroom).get(pk=occurrence_id)
     except (Occurrence.DoesNotExist, ValueError) as exc:
@@ -117,7 +141,7 @@ def school_occurrences_on(*, school: School, day: date) -> list[Occurrence]:
     ]
 
 
-def own_attendee(occurrence: Occurrence, user) -> Attendee | None:
+def own_attendee(occurrence: Occurrence, user: User) -> Attendee | None:
     """The user's own invitation to this meeting: its join link is their button into the room."""
     return occurrence.event.attendees.filter(
         user=user, removed_at__isnull=True, join_token_revoked_at__isnull=True
@@ -164,7 +188,7 @@ def week_of(now: datetime) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=7)
 
 
-def meeting_cards(user, *, start: datetime, end: datetime) -> list[MeetingCard]:
+def meeting_cards(user: User, *, start: datetime, end: datetime) -> list[MeetingCard]:
     """The staff user's class meetings between two instants, with live counts."""
     classrooms = {classroom.pk: classroom for classroom in staff_classrooms(user)}
     occurrences = (
@@ -197,7 +221,9 @@ def meeting_cards(user, *, start: datetime, end: datetime) -> list[MeetingCard]:
     return cards
 
 
-def next_meeting_for(enrollment: Enrollment, *, now: datetime | None = None):
+def next_meeting_for(
+    enrollment: Enrollment, *, now: datetime | None = None
+) -> tuple[Occurrence | None, Attendee | None]:
     """A student's current or next meeting of a class, with their own join link."""
     now = now or timezone.now()
     occurrence = (

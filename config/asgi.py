@@ -15,7 +15,7 @@ def _return_big_buffers_to_the_system() -> None:
     people), and the door checks let a batch of joiners enter at once. glibc raises its mmap
     threshold after freeing such buffers, so later ones came from the heap and left it grown:
     36-63 KiB of RSS per idle connection after joins of 100 at a time, against 28-29 KiB with the
-    threshold fixed at glibc's default of 128 kB (bench/README.md). Elsewhere this does nothing.
+    threshold fixed at glibc's default of 128 kB (docs/performance.md). Elsewhere this does nothing.
     """
     name = ctypes.util.find_library("c")
     mallopt = getattr(ctypes.CDLL(name), "mallopt", None) if name else None

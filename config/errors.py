@@ -16,6 +16,8 @@ for the API, ``config.middleware.HadirErrorMiddleware`` for pages, the room cons
 Any other ``HadirError`` is bad input without a field (a 400).
 """
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 
 
@@ -35,7 +37,10 @@ class InvalidInput(HadirError, ValidationError):
     """Bad input, nothing changed. ``message`` is a text (shown on ``field``, or on the form) or, as
     a ValidationError takes it, a dict of texts per field."""
 
-    def __init__(self, message, *, field: str | None = None, code: str = "invalid"):
+    code: str
+    message: str
+
+    def __init__(self, message: str | dict[str, Any], *, field: str | None = None, code: str = "invalid"):
         ValidationError.__init__(
             self, {field: [ValidationError(message, code=code)]} if field else message, code=code
         )

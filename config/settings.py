@@ -91,7 +91,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let Daphne and the django-q2 worker write side by side.
     # synchronous=NORMAL (safe with WAL) and persistent connections: closing SQLite after every
     # database_sync_to_async call checkpointed the WAL and each commit waited for fsync, so a
-    # 200-person join storm took 6 s instead of under 1 s to converge (bench/README.md).
+    # 200-person join storm took 6 s instead of under 1 s to converge (docs/performance.md).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE",
          "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}

@@ -12,12 +12,12 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hearings import policies, selectors, services
+from hearings import selectors, services
+from hearings.errors import HearingError, HearingForbidden
 from hearings.models import Case, CaseType, Court, Hearing, HearingParticipant, Role, Status
 from scheduling.text import has_control_characters
 
@@ -165,9 +165,9 @@ class CaseListView(APIView):
     def post(self, request):
         data = CaseCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        court = Court.objects.filter(slug=data.validated_data["court"]).first()
-        if court is None or not policies.is_court_staff(request.user, court):
-            raise PermissionDenied(_("Only the court's clerks may register cases."))
+        court = Court.objects.filter(slug=data.validated_data["court"]).first()  # courts are public (the docket)
+        if court is None:
+            raise HearingError(_("No such court."), field="court")
         case = services.case_create(
             court=court, number=data.validated_data["number"], case_type=data.validated_data["case_type"],
             parties=data.validated_data["parties"], by=request.user,
@@ -186,9 +186,12 @@ class HearingListView(APIView):
         data = HearingCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        case = Case.objects.select_related("court").filter(pk=values["case"]).first()
-        if case is None or not policies.is_court_staff(request.user, case.court):
-            raise PermissionDenied(_("Only the court's clerks may schedule hearings."))
+        # Among the cases of the caller's courts: a case's existence is not revealed to anyone else.
+        case = Case.objects.select_related("court").filter(
+            pk=values["case"], court__in=selectors.courts_of(request.user),
+        ).first()
+        if case is None:
+            raise HearingForbidden(_("Only the court's clerks may schedule hearings."))
         hearing = services.hearing_schedule(
             case=case, start=values["start"], duration=timedelta(minutes=values["duration_minutes"]),
             courtroom=values["courtroom"], agenda=values["agenda"], by=request.user, is_public=values["is_public"],

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import zoneinfo
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from config.templatetags.hadir import zone_abbreviation
+from config.types import AnyUser
 from hearings.models import REQUIRED_FOR_SESSION, Court, CourtMembership, Hearing, HearingParticipant, Role, Status
 
 
-def hearings_visible_to(user) -> QuerySet[Hearing]:
+def hearings_visible_to(user: AnyUser) -> QuerySet[Hearing]:
     """Court staff see their courts' hearings; everyone else only the hearings they take part in."""
     base = Hearing.objects.select_related("case__court", "occurrence", "event")
     if not user.is_authenticated:
@@ -24,13 +26,13 @@ def hearings_visible_to(user) -> QuerySet[Hearing]:
     return base.filter(Q(case__court_id__in=courts) | Q(pk__in=mine)).distinct()
 
 
-def courts_of(user) -> QuerySet[Court]:
+def courts_of(user: AnyUser) -> QuerySet[Court]:
     if not user.is_authenticated:
         return Court.objects.none()
     return Court.objects.filter(memberships__user=user).distinct()
 
 
-def clerk_courts(user) -> QuerySet[Court]:
+def clerk_courts(user: AnyUser) -> QuerySet[Court]:
     if not user.is_authenticated:
         return Court.objects.none()
     return Court.objects.filter(memberships__user=user, memberships__role=CourtMembership.Role.CLERK).distinct()
@@ -59,7 +61,8 @@ def docket_hearings(*, court: Court, day: date) -> list[Hearing]:
 
 
 def _docket_start(hearing: Hearing, day_start: datetime, day_end: datetime) -> datetime:
-    if day_start <= hearing.occurrence.start < day_end:
+    """When the hearing stands on the day's docket: its sitting, or (moved away) where it was."""
+    if day_start <= hearing.occurrence.start < day_end or hearing.postponed_from is None:
         return hearing.occurrence.start
     return hearing.postponed_from
 
@@ -130,14 +133,15 @@ def participants_of(hearing: Hearing) -> list[HearingParticipant]:
     )
 
 
-def today_for_clerk(*, user, now: datetime | None = None) -> list[dict]:
+def today_for_clerk(*, user: AnyUser, now: datetime | None = None) -> list[dict[str, Any]]:
     """The clerk's dashboard: today's hearings in their courts, with who is present and who waits."""
     from rooms.selectors import room_presence
 
     rows = []
     for court in courts_of(user):
         for hearing in docket_hearings(court=court, day=court_day(court=court, now=now)):
-            present, waiting = [], []
+            present: list[dict[str, Any]] = []
+            waiting: list[dict[str, Any]] = []
             for participant in room_presence(hearing.occurrence):
                 # In the viewer's language, not the one the socket connected with.
                 participant["role_label"] = Role(participant["role"]).label if participant["role"] in Role.values \

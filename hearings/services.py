@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.types import User
 from hearings import live
 from hearings.conflicts import conflicts_refuse
 from hearings.errors import HearingError, HearingForbidden
@@ -43,7 +43,7 @@ from rooms import services as room_services
 from rooms.errors import RoomError
 from rooms.models import AttendanceInterval
 from scheduling import services as scheduling
-from scheduling.models import Attendee
+from scheduling.models import Attendee, Occurrence
 from scheduling.text import clean_text
 
 HEARING_KIND = "hearing"
@@ -55,12 +55,12 @@ class Person:
 
     name: str
     email: str = ""
-    user: AbstractBaseUser | None = None
+    user: User | None = None
     language: str = ""
     timezone: str = ""
 
 
-def person_for(user) -> Person:
+def person_for(user: User) -> Person:
     return Person(name=user.get_full_name() or user.get_username(), email=user.email, user=user)
 
 
@@ -97,12 +97,12 @@ def court_create(*, name: str, slug: str, timezone_name: str = "Asia/Jakarta",
     return court
 
 
-def court_member_add(*, court: Court, user, role: str) -> CourtMembership:
+def court_member_add(*, court: Court, user: User, role: str) -> CourtMembership:
     membership, _created = CourtMembership.objects.update_or_create(court=court, user=user, defaults={"role": role})
     return membership
 
 
-def case_create(*, court: Court, number: str, case_type: str, parties: str, by) -> Case:
+def case_create(*, court: Court, number: str, case_type: str, parties: str, by: User) -> Case:
     if not is_court_clerk(by, court):
         raise HearingForbidden(_("Only the court's clerks may register cases."))
     _check_text("number", number, 100)
@@ -131,7 +131,7 @@ def case_create(*, court: Court, number: str, case_type: str, parties: str, by) 
 
 @transaction.atomic
 def hearing_schedule(*, case: Case, start: datetime, duration: timedelta, courtroom: str, agenda: str,
-                     by, presiding_judge: Person, clerk: Person | None = None, is_public: bool = True,
+                     by: User, presiding_judge: Person, clerk: Person | None = None, is_public: bool = True,
                      observer_capacity: int = 50, allow_conflicts: bool = False) -> Hearing:
     """Book a hearing: its event (courtroom as the resource), the presiding judge and the clerk invited."""
     court = case.court
@@ -175,7 +175,7 @@ def hearing_schedule(*, case: Case, start: datetime, duration: timedelta, courtr
 
 
 def _seat(*, hearing: Hearing, role: str, person: Person, represents: HearingParticipant | None = None,
-          interprets_for: HearingParticipant | None = None, notify: bool = True, **place) -> HearingParticipant:
+          interprets_for: HearingParticipant | None = None, notify: bool = True, **place: str) -> HearingParticipant:
     attendee = scheduling.attendee_add(
         event=hearing.event, name=person.name, email=person.email, user=person.user, role=str(role),
         language=person.language, timezone=person.timezone, notify=notify,
@@ -185,7 +185,8 @@ def _seat(*, hearing: Hearing, role: str, person: Person, represents: HearingPar
     )
 
 
-def _validate_seat(*, hearing: Hearing, role: str, person: Person, represents, interprets_for) -> None:
+def _validate_seat(*, hearing: Hearing, role: str, person: Person, represents: HearingParticipant | None,
+                   interprets_for: HearingParticipant | None) -> None:
     case = hearing.case
     if role not in Role.values:
         raise HearingError(_("Choose a role."), field="role")
@@ -223,9 +224,9 @@ def _validate_seat(*, hearing: Hearing, role: str, person: Person, represents, i
 
 
 @transaction.atomic
-def participant_add(*, hearing: Hearing, role: str, person: Person, by, represents: HearingParticipant | None = None,
-                    interprets_for: HearingParticipant | None = None, allow_conflicts: bool = False,
-                    notify: bool = True) -> HearingParticipant:
+def participant_add(*, hearing: Hearing, role: str, person: Person, by: User,
+                    represents: HearingParticipant | None = None, interprets_for: HearingParticipant | None = None,
+                    allow_conflicts: bool = False, notify: bool = True) -> HearingParticipant:
     """Seat someone in a hearing and send their invitation."""
     if not is_court_clerk(by, hearing.case.court):
         raise HearingForbidden(_("Only the court's clerks may add participants."))
@@ -307,7 +308,7 @@ def _observer_places_release(*, hearing: Hearing, now: datetime) -> int:
 
 # Status ---------------------------------------------------------------------------------------
 
-def hearing_status_set(*, hearing: Hearing, status: str, by, reason: str = "",
+def hearing_status_set(*, hearing: Hearing, status: str, by: User, reason: str = "",
                        next_at: datetime | None = None) -> Hearing:
     """Change a hearing's status from a page or the API: the same path as the room's moderators."""
     attendee = moderator_attendee(by, hearing)
@@ -327,7 +328,7 @@ def hearing_status_set(*, hearing: Hearing, status: str, by, reason: str = "",
     return hearing
 
 
-def hearing_status_changed(*, occurrence, previous: str, status: str, by: Attendee | None, reason: str,
+def hearing_status_changed(*, occurrence: Occurrence, previous: str, status: str, by: Attendee | None, reason: str,
                            next_at: datetime | None) -> Hearing:
     """The room's status changed (``hearings.receivers``, inside ``room_status_set``'s transaction):
     log it, stamp the actual times, and do what the new status means for the calendar."""
@@ -350,11 +351,12 @@ def hearing_status_changed(*, occurrence, previous: str, status: str, by: Attend
     if status == Status.POSTPONED:
         hearing.postponed_from = occurrence.start
         duration = occurrence.end - occurrence.start
-        scheduling.occurrence_move(occurrence=occurrence, start=next_at, end=next_at + duration, by=user,
+        next_start = _next_date(next_at, status)
+        scheduling.occurrence_move(occurrence=occurrence, start=next_start, end=next_start + duration, by=user,
                                    allow_conflicts=True)
     hearing.save()
     if status == Status.ADJOURNED:
-        _next_hearing_create(hearing=hearing, start=next_at, reason=reason)
+        _next_hearing_create(hearing=hearing, start=_next_date(next_at, status), reason=reason)
     if status == Status.CANCELLED:
         scheduling.event_cancel(event=hearing.event, by=user)
     # The docket shows nothing of a closed hearing's status: a message now would only tell the
@@ -363,6 +365,15 @@ def hearing_status_changed(*, occurrence, previous: str, status: str, by: Attend
         court_id = hearing.case.court_id
         transaction.on_commit(lambda: live.docket_changed(court_id=court_id))
     return hearing
+
+
+def _next_date(next_at: datetime | None, status: str) -> datetime:
+    """The date a postponement or an adjournment needs (the room policy's transition check refuses
+    the change without one; this keeps the refusal if a caller skipped it)."""
+    if next_at is None:
+        raise HearingError(_("Give the next date to mark the hearing “%(target)s”.") % {"target": Status(status).label},
+                           field="next_at")
+    return next_at
 
 
 def _next_hearing_create(*, hearing: Hearing, start: datetime, reason: str) -> Hearing:
@@ -384,12 +395,13 @@ def _next_hearing_create(*, hearing: Hearing, start: datetime, reason: str) -> H
         attendee__removed_at__isnull=True,
     )
     # Parties first, then counsel, then interpreters, so that their links can be carried over.
-    order = {Role.COUNSEL: 1, Role.INTERPRETER: 2}
+    order: dict[str, int] = {Role.COUNSEL: 1, Role.INTERPRETER: 2}
     for participant in sorted(participants, key=lambda p: order.get(p.role, 0)):
         old = participant.attendee
         seats[participant.pk] = _seat(
             hearing=following, role=participant.role,
             person=Person(name=old.name, email=old.email, user=old.user, language=old.language, timezone=old.timezone),
-            represents=seats.get(participant.represents_id), interprets_for=seats.get(participant.interprets_for_id),
+            represents=seats.get(participant.represents_id) if participant.represents_id else None,
+            interprets_for=seats.get(participant.interprets_for_id) if participant.interprets_for_id else None,
         )
     return following

@@ -62,11 +62,9 @@ def cases(request):
     courts = selectors.courts_of(request.user)
     if not courts.exists():
         raise PermissionDenied(_("Only court staff see the court's cases."))
-    clerk_courts = selectors.clerk_courts(request.user)
-    form = CaseForm(request.POST or None, courts=clerk_courts) if clerk_courts.exists() else None
     if request.method == "POST":
-        if form is None:
-            raise PermissionDenied(_("Only the court's clerks may register cases."))
+        # Any of the viewer's courts parses; the service says whether they may register a case there.
+        form = CaseForm(request.POST, courts=courts)
         if form.is_valid():
             try:
                 case = services.case_create(
@@ -78,6 +76,9 @@ def cases(request):
             else:
                 messages.success(request, _("Case %(number)s registered.") % {"number": case.number})
                 return redirect("hearings:case", case_id=case.pk)
+    else:
+        clerk_courts = selectors.clerk_courts(request.user)
+        form = CaseForm(courts=clerk_courts) if clerk_courts.exists() else None
     case_list = Case.objects.filter(court__in=courts).select_related("court").order_by("court__name", "-created_at")
     return render(request, "hearings/cases.html", {"form": form, "cases": case_list[:200]})
 
@@ -88,11 +89,8 @@ def case_detail(request, case_id):
     case = get_object_or_404(Case.objects.select_related("court"), pk=case_id)
     if not policies.is_court_staff(request.user, case.court):
         raise Http404(_("No such case."))
-    is_clerk = policies.is_court_clerk(request.user, case.court)
-    form = HearingForm(request.POST or None, court=case.court) if is_clerk else None
-    if request.method == "POST":
-        if form is None:
-            raise PermissionDenied(_("Only the court's clerks may schedule hearings."))
+    if request.method == "POST":  # the service says who may schedule a hearing
+        form = HearingForm(request.POST, court=case.court)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -107,6 +105,8 @@ def case_detail(request, case_id):
             else:
                 messages.success(request, _("Hearing scheduled; the invitations are on their way."))
                 return redirect("hearings:hearing", hearing_id=hearing.pk)
+    else:
+        form = HearingForm(court=case.court) if policies.is_court_clerk(request.user, case.court) else None
     hearings = case.hearings.select_related("occurrence").order_by("occurrence__start")
     return render(request, "hearings/case.html", {"case": case, "form": form, "hearings": hearings})
 
@@ -165,9 +165,10 @@ def hearing_status(request, hearing_id):
 @require_POST
 def participant_add(request, hearing_id):
     hearing = _visible_hearing(request, hearing_id)
-    if not policies.may_manage(request.user, hearing):
-        raise PermissionDenied(_("Only the court's clerks may add participants."))
     form = ParticipantForm(request.POST, hearing=hearing)
+    if not form.is_valid() and not policies.may_manage(request.user, hearing):
+        # The form goes back only to the clerks; a valid one is the service's to refuse.
+        raise PermissionDenied(_("Only the court's clerks may add participants."))
     if form.is_valid():
         data = form.cleaned_data
         try:

@@ -1,22 +1,23 @@
 from django.db.models import Count, Q, QuerySet
 
+from config.types import User
 from notifications.models import Message, ShortNotice
 from scheduling.models import Event
 
 
-def inbox_for(*, user) -> QuerySet[Message]:
+def inbox_for(*, user: User) -> QuerySet[Message]:
     return Message.objects.filter(user=user, channel=Message.Channel.IN_APP).select_related("event")
 
 
-def unread_count(*, user) -> int:
+def unread_count(*, user: User) -> int:
     return inbox_for(user=user).filter(read_at__isnull=True).count()
 
 
-def notices_after(*, user, after_id: int) -> list[Message]:
+def notices_after(*, user: User, after_id: int) -> list[Message]:
     return list(inbox_for(user=user).filter(pk__gt=after_id).order_by("pk")[:50])
 
 
-def last_notice_id(*, user) -> int:
+def last_notice_id(*, user: User) -> int:
     return inbox_for(user=user).order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
@@ -33,7 +34,7 @@ def short_notices_for(*, event: Event) -> QuerySet[ShortNotice]:
     return ShortNotice.objects.filter(event=event)
 
 
-def organised_events_with_deliveries(*, user) -> QuerySet[Event]:
+def organised_events_with_deliveries(*, user: User) -> QuerySet[Event]:
     return (
         Event.objects.filter(organizer=user, messages__isnull=False)
         .annotate(

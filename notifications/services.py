@@ -5,6 +5,7 @@ import logging
 import uuid
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from config.types import AnyUser, User
 from notifications import policies
 from notifications.errors import RetryRefused
 from notifications.models import Message, ShortNotice
@@ -65,7 +67,7 @@ def messages_queue(*, rows: list[Message]) -> list[int]:
     return ids
 
 
-def _rows_for(*, attendee: Attendee, key: str, email_wanted: bool = True, **fields) -> list[Message]:
+def _rows_for(*, attendee: Attendee, key: str, email_wanted: bool = True, **fields: Any) -> list[Message]:
     """The e-mail row (failed at once when there is no address) and, for an account, the in-app row.
 
     Only the subject is rendered here (cheap, for the inbox); the e-mail body and calendar are
@@ -199,7 +201,7 @@ def _check_notice_period(*, event: Event, occurrence: Occurrence | None) -> None
 
 def notice_send(
     *,
-    user,
+    user: User,
     text: str,
     url: str = "",
     kind: str = Message.Kind.NOTICE,
@@ -314,7 +316,7 @@ def _reminders_for(*, occurrence: Occurrence, minutes: int) -> list[int]:
         return messages_queue(rows=rows)
 
 
-def message_retry(*, message: Message, by) -> Message:
+def message_retry(*, message: Message, by: AnyUser) -> Message:
     """Send a failed message again (same key, so it still goes out at most once more)."""
     if not policies.may_manage_deliveries(by, message.event):
         raise RetryRefused(_("Only the organiser can retry this message."))
@@ -335,7 +337,7 @@ def message_retry(*, message: Message, by) -> Message:
     return message
 
 
-def notices_mark_read(*, user, ids: list[int] | None = None) -> int:
+def notices_mark_read(*, user: User, ids: list[int] | None = None) -> int:
     """Mark the user's in-app notices read (all of them when ``ids`` is None); returns how many."""
     notices = Message.objects.filter(user=user, channel=Message.Channel.IN_APP, read_at__isnull=True)
     if ids is not None:

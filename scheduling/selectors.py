@@ -5,7 +5,9 @@ account or by e-mail, case-insensitively.
 """
 
 import hashlib
+import uuid
 from bisect import bisect_left
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from itertools import accumulate
 
@@ -14,13 +16,15 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import translation
 
+from config.types import AnyUser, People, User
 from scheduling import tokens
 from scheduling.models import Attendee, CalendarFeed, Event, Occurrence
 from scheduling.recurrence import MAX_DURATION
 
 
-def _split_people(people) -> tuple[list, set[str]]:
-    user_ids, emails = [], set()
+def _split_people(people: People | None) -> tuple[list[int], set[str]]:
+    user_ids: list[int] = []
+    emails: set[str] = set()
     for person in people or ():
         if isinstance(person, str):
             if person.strip():
@@ -32,7 +36,7 @@ def _split_people(people) -> tuple[list, set[str]]:
     return user_ids, emails
 
 
-def active_attendees(people, *, include_removed: bool = False) -> QuerySet | None:
+def active_attendees(people: People | None, *, include_removed: bool = False) -> QuerySet[Attendee] | None:
     """Active attendee rows of ``people`` (by account or e-mail), or None when nobody is given."""
     user_ids, emails = _split_people(people)
     if not user_ids and not emails:
@@ -44,16 +48,17 @@ def active_attendees(people, *, include_removed: bool = False) -> QuerySet | Non
     return rows if include_removed else rows.filter(removed_at__isnull=True)
 
 
-def people_of_event(event: Event) -> list:
+def people_of_event(event: Event) -> list[User | str]:
     """The active attendees of an event, as users and e-mail addresses (for conflict checks)."""
-    people = []
+    people: list[User | str] = []
     for attendee in event.attendees.filter(removed_at__isnull=True).select_related("user"):
         people.extend(person for person in (attendee.user, attendee.email) if person)
     return people
 
 
 def clashes_for_windows(
-    *, people, resource: str = "", windows, exclude_event=None, exclude_occurrence=None
+    *, people: People | None, resource: str = "", windows: Iterable[tuple[datetime, datetime]],
+    exclude_event: Event | None = None, exclude_occurrence: Occurrence | None = None,
 ) -> list[Occurrence]:
     """Scheduled sittings of ``people`` or ``resource`` that overlap any of ``windows``.
 
@@ -66,7 +71,7 @@ def clashes_for_windows(
     if not windows:
         return []
     low, high = windows[0][0], max(end for _start, end in windows)
-    event_ids: set = set()
+    event_ids: set[uuid.UUID] = set()
     attendees = active_attendees(people)
     if attendees is not None:
         event_ids.update(attendees.order_by().values_list("event_id", flat=True))
@@ -100,7 +105,8 @@ def clashes_for_windows(
 
 
 def conflicts_for(
-    *, people, resource: str = "", start: datetime, end: datetime, exclude_event=None, exclude_occurrence=None
+    *, people: People | None, resource: str = "", start: datetime, end: datetime,
+    exclude_event: Event | None = None, exclude_occurrence: Occurrence | None = None,
 ) -> list[Occurrence]:
     """Scheduled sittings overlapping [start, end) for the same people or the same named resource."""
     return clashes_for_windows(
@@ -109,29 +115,31 @@ def conflicts_for(
     )
 
 
-def event_ids_for_person(*, user=None, email: str = "") -> set:
+def event_ids_for_person(*, user: User | None = None, email: str = "") -> set[uuid.UUID]:
     """Ids of the events the person organises or attends (by account, or by e-mail without one).
 
     Two indexed queries; one query with an OR across them made SQLite scan every event.
     """
     attendees = active_attendees([user] if user is not None else [email])
-    ids = set() if attendees is None else set(attendees.order_by().values_list("event_id", flat=True))
+    ids: set[uuid.UUID] = set() if attendees is None else set(attendees.order_by().values_list("event_id", flat=True))
     if user is not None:
         ids.update(Event.objects.filter(organizer=user).order_by().values_list("pk", flat=True))
     return ids
 
 
-def events_seen_by(*, user, event_ids) -> set:
+def events_seen_by(*, user: AnyUser | None, event_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
     """Those of ``event_ids`` the user organises or attends (whose titles and times they know)."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if user is None or not user.is_authenticated:
         return set()
     event_ids = set(event_ids)
     seen = set(Event.objects.filter(pk__in=event_ids, organizer=user).values_list("pk", flat=True))
-    seen.update(active_attendees([user]).filter(event_id__in=event_ids).values_list("event_id", flat=True))
+    attendees = active_attendees([user])
+    if attendees is not None:
+        seen.update(attendees.filter(event_id__in=event_ids).values_list("event_id", flat=True))
     return seen
 
 
-def acquaintances(*, user) -> tuple[set, set[str]]:
+def acquaintances(*, user: User) -> tuple[set[int], set[str]]:
     """(account ids, lower-cased e-mail addresses) of everyone who organises or attends an event
     the user organises or attends."""
     event_ids = event_ids_for_person(user=user)
@@ -146,11 +154,11 @@ def acquaintances(*, user) -> tuple[set, set[str]]:
     return user_ids, emails
 
 
-def events_for_person(*, user=None, email: str = "") -> QuerySet[Event]:
+def events_for_person(*, user: User | None = None, email: str = "") -> QuerySet[Event]:
     return Event.objects.filter(pk__in=event_ids_for_person(user=user, email=email))
 
 
-def occurrences_for_user(*, user, start: datetime, end: datetime) -> QuerySet[Occurrence]:
+def occurrences_for_user(*, user: User, start: datetime, end: datetime) -> QuerySet[Occurrence]:
     """Sittings (scheduled and cancelled) of the user's events overlapping [start, end)."""
     return (
         Occurrence.objects.filter(
@@ -162,7 +170,7 @@ def occurrences_for_user(*, user, start: datetime, end: datetime) -> QuerySet[Oc
     )
 
 
-def invitations_for_user(*, user, event_ids) -> dict:
+def invitations_for_user(*, user: User, event_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Attendee]:
     """The user's active attendee row per event id (to show and change their answer)."""
     rows = Attendee.objects.filter(event_id__in=set(event_ids), removed_at__isnull=True).filter(
         Q(user=user) | (Q(user__isnull=True) & Q(email__iexact=user.email) & ~Q(email=""))
@@ -219,9 +227,9 @@ def feed_version(*, feed: CalendarFeed) -> tuple[str, datetime]:
     changes both, and Last-Modified never goes back (an uninvitation or a cancellation is a
     newer change, although the event leaves the feed)."""
     people = [feed.user] if feed.user is not None else [feed.email]
-    attendee_rows = list(
-        active_attendees(people, include_removed=True).order_by()
-        .values_list("pk", "event_id", "join_token_salt", "rsvp", "removed_at", "updated_at")
+    attendees = active_attendees(people, include_removed=True)
+    attendee_rows = [] if attendees is None else list(
+        attendees.order_by().values_list("pk", "event_id", "join_token_salt", "rsvp", "removed_at", "updated_at")
     )
     event_ids = {row[1] for row in attendee_rows}
     if feed.user is not None:

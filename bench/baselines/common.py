@@ -2,11 +2,16 @@
 
 The baselines skip sessions and join links (a participant names itself in the query string:
 ``/ws/rooms/<room>/?id=...&name=...``), which favours them; everything after the handshake speaks
-the same messages as Hadir, so one load client drives all three.
+the same messages as Hadir, encoded by Hadir's encoder (``rooms.presence.encoding``), so one load
+client drives all three. (The Redis mode of ``raw_ws`` builds its diff inside a Lua script, as
+Hadir's Redis store does, from the same participant bytes.)
 """
 
 import json
+from collections.abc import Iterable
 from urllib.parse import parse_qs, urlsplit
+
+from rooms.presence.encoding import diff_frame, participant_entry, participant_info, state_frame
 
 
 def identity(path: str) -> tuple[str, str, str] | None:
@@ -20,26 +25,21 @@ def identity(path: str) -> tuple[str, str, str] | None:
 
 
 def participant(pid: str, name: str) -> str:
-    return json.dumps(
-        {"id": pid, "name": name, "role": "participant", "moderator": False, "status": "present",
-         "connections": 1, "hand_raised": False},
-        separators=(",", ":"),
-    )
+    """A present participant, encoded by Hadir's own encoder (so all three servers send the same shape)."""
+    info = participant_info(attendee_id=pid, name=name, role="participant", role_label="", moderator=False)
+    return participant_entry(info, "present", 1, False)
 
 
 def hello(room: str, you: str) -> str:
     return f'{{"type":"hello","you":{you},"room":{{"id":"{room}","title":"baseline","kind":"","status":"open"}}}}'
 
 
-def state(seq: int, participants) -> str:
-    return f'{{"type":"presence.state","seq":{seq},"participants":[{",".join(participants)}]}}'
+def state(seq: int, participants: Iterable[str]) -> str:
+    return state_frame(seq, list(participants))
 
 
-def diff(seq: int, joins=(), leaves=()) -> str:
-    return (
-        f'{{"type":"presence.diff","seq":{seq},"joins":[{",".join(joins)}],'
-        f'"leaves":[{",".join(leaves)}],"updates":[]}}'
-    )
+def diff(seq: int, joins: Iterable[str] = (), leaves: Iterable[str] = ()) -> str:
+    return diff_frame(seq, list(joins), list(leaves), [])
 
 
 def chat(message_id: int, sender: str, text: str, at: str) -> dict:

@@ -37,7 +37,7 @@ def _rows(summary) -> list[dict]:
 class MeetingAttendanceView(APIView):
     @extend_schema(tags=TAGS, responses=ClassAttendanceRowSerializer(many=True))
     def get(self, request, classroom_id, occurrence_id):
-        classroom = _classroom(classroom_id)
+        classroom = _classroom(request, classroom_id)
         policies.require_staff(request.user, classroom)
         summary = attendance.meeting_attendance(classroom, selectors.class_occurrence(classroom, occurrence_id))
         return Response(_rows(summary))
@@ -46,7 +46,7 @@ class MeetingAttendanceView(APIView):
 class TermAttendanceView(APIView):
     @extend_schema(tags=TAGS, responses=ClassStudentRateSerializer(many=True))
     def get(self, request, classroom_id):
-        classroom = _classroom(classroom_id)
+        classroom = _classroom(request, classroom_id)
         policies.require_staff(request.user, classroom)
         _meetings, rates = attendance.term_attendance(classroom)
         return Response(ClassStudentRateSerializer(rates, many=True).data)

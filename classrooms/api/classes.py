@@ -70,14 +70,13 @@ class ClassroomListView(APIView):
 class ClassroomDetailView(APIView):
     @extend_schema(tags=TAGS, responses=ClassroomSerializer)
     def get(self, request, classroom_id):
-        classroom = _classroom(classroom_id)
+        classroom = _classroom(request, classroom_id)
         policies.require_staff(request.user, classroom)
         return Response(ClassroomSerializer(classroom, context={"request": request}).data)
 
     @extend_schema(tags=TAGS, request=ClassroomUpdateSerializer, responses=ClassroomSerializer)
     def patch(self, request, classroom_id):
-        classroom = _classroom(classroom_id)
-        policies.require_manager(request.user, classroom)
+        classroom = _classroom(request, classroom_id)
         data = ClassroomUpdateSerializer(classroom, data=request.data, partial=True, context={"request": request})
         data.is_valid(raise_exception=True)
         classroom = services.classroom_update(classroom=classroom, by=request.user, **data.validated_data)

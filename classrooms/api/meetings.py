@@ -50,14 +50,14 @@ class MeetingListView(APIView):
 
     @extend_schema(tags=TAGS, responses=ClassMeetingSerializer(many=True))
     def get(self, request, classroom_id):
-        classroom = _classroom(classroom_id)
+        classroom = _classroom(request, classroom_id)
         policies.require_staff(request.user, classroom)
         return Response(ClassMeetingSerializer(selectors.class_occurrences(classroom), many=True).data)
 
     @extend_schema(tags=TAGS, request=ClassMeetingTimesSerializer, responses={201: ClassMeetingSerializer(many=True)})
     def post(self, request, classroom_id):
         """Add one extra meeting."""
-        classroom = _classroom(classroom_id)
+        classroom = _classroom(request, classroom_id)
         data = ClassMeetingTimesSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         event = services.meeting_add(classroom=classroom, by=request.user, **data.validated_data)
@@ -68,7 +68,7 @@ class ScheduleView(APIView):
     @extend_schema(tags=TAGS, request=ClassScheduleSerializer, responses={201: ClassScheduleResultSerializer})
     def post(self, request, classroom_id):
         """The term's recurring meetings, skipping the school's holidays."""
-        classroom = _classroom(classroom_id)
+        classroom = _classroom(request, classroom_id)
         data = ClassScheduleSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         event = services.meetings_schedule(classroom=classroom, by=request.user, **data.validated_data)
@@ -86,8 +86,7 @@ class ScheduleView(APIView):
 class MeetingMoveView(APIView):
     @extend_schema(tags=TAGS, request=ClassMeetingTimesSerializer, responses=ClassMeetingSerializer)
     def post(self, request, classroom_id, occurrence_id):
-        classroom = _classroom(classroom_id)
-        policies.require_manager(request.user, classroom)
+        classroom = _classroom(request, classroom_id)
         occurrence = selectors.class_occurrence(classroom, occurrence_id)
         data = ClassMeetingTimesSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -100,8 +99,7 @@ class MeetingMoveView(APIView):
 class MeetingCancelView(APIView):
     @extend_schema(tags=TAGS, request=None, responses=ClassMeetingSerializer)
     def post(self, request, classroom_id, occurrence_id):
-        classroom = _classroom(classroom_id)
-        policies.require_manager(request.user, classroom)
+        classroom = _classroom(request, classroom_id)
         occurrence = selectors.class_occurrence(classroom, occurrence_id)
         occurrence = services.meeting_cancel(classroom=classroom, occurrence=occurrence, by=request.user)
         return Response(ClassMeetingSerializer(occurrence).data)

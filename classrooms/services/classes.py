@@ -13,6 +13,7 @@ from classrooms.errors import ClassroomError
 from classrooms.models import Classroom, School
 from classrooms.services.common import MAX_MINUTES, MAX_SIZE_LIMIT, _day, _invite, _person_name, _text
 from classrooms.services.meetings import _term_schedule_follow
+from config.types import User
 from scheduling import services as scheduling
 
 
@@ -33,12 +34,12 @@ def _check_class_fields(
 def classroom_create(
     *,
     school: School,
-    by,
+    by: User,
     name: str,
     subject: str = "",
     term_start: date,
     term_end: date,
-    teachers: Iterable = (),
+    teachers: Iterable[User] = (),
     size_limit: int = 40,
     late_after_minutes: int = 10,
     left_early_minutes: int = 10,
@@ -77,12 +78,12 @@ def classroom_create(
 def classroom_update(
     *,
     classroom: Classroom,
-    by,
+    by: User,
     name: str | None = None,
     subject: str | None = None,
     term_start: date | None = None,
     term_end: date | None = None,
-    teachers: Iterable | None = None,
+    teachers: Iterable[User] | None = None,
     size_limit: int | None = None,
     late_after_minutes: int | None = None,
     left_early_minutes: int | None = None,

@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from classrooms.errors import ClassroomError
+from config.types import User
 from scheduling import services as scheduling
-from scheduling.models import Event
+from scheduling.models import Attendee, Event
 from scheduling.text import clean_text
 
 EVENT_KIND = "class"
@@ -55,11 +56,13 @@ def _day(value: date, *, field: str) -> date:
     return value
 
 
-def _person_name(user) -> str:
+def _person_name(user: User) -> str:
     return user.get_full_name() or user.username
 
 
-def _invite(event: Event, *, user, name: str, email: str, role: str, zone: str, notify: bool = True):
+def _invite(
+    event: Event, *, user: User | None, name: str, email: str, role: str, zone: str, notify: bool = True
+) -> Attendee:
     return scheduling.attendee_add(
         event=event, name=name, email=email, user=user, role=role, timezone=zone, notify=notify
     )

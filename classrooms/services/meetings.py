@@ -15,11 +15,12 @@ from classrooms import policies, selectors
 from classrooms.errors import ClassroomError
 from classrooms.models import ClassEvent, Classroom
 from classrooms.services.common import EVENT_KIND, RRULE_DAYS, _person_name, _utc_stamp, _zone
+from config.types import User
 from scheduling import services as scheduling
 from scheduling.models import Event, Occurrence
 
 
-def _term_schedule_follow(classroom: Classroom, *, by) -> None:
+def _term_schedule_follow(classroom: Classroom, *, by: User) -> None:
     """The term's recurring meetings end with the (new) term end; new ones skip holidays."""
     class_event = selectors.live_class_events(classroom).filter(is_term_schedule=True).first()
     if class_event is None:
@@ -70,7 +71,7 @@ def meetings_schedule(
     weekdays: Iterable[int],
     start_time: time,
     end_time: time,
-    by,
+    by: User,
     allow_conflicts: bool = False,
     first_day: date | None = None,
 ) -> Event:
@@ -127,7 +128,9 @@ def meetings_schedule(
     return event
 
 
-def meeting_add(*, classroom: Classroom, start: datetime, end: datetime, by, allow_conflicts: bool = False) -> Event:
+def meeting_add(
+    *, classroom: Classroom, start: datetime, end: datetime, by: User, allow_conflicts: bool = False
+) -> Event:
     """One extra meeting (a make-up lesson, a review session) inside the term."""
     policies.require_manager(by, classroom)
     if end <= start:
@@ -157,7 +160,7 @@ def meeting_move(
     occurrence: Occurrence,
     start: datetime,
     end: datetime,
-    by,
+    by: User,
     allow_conflicts: bool = False,
 ) -> Occurrence:
     """Move one meeting; the others of the series stay. Everyone gets an update for that one."""
@@ -170,7 +173,7 @@ def meeting_move(
     )
 
 
-def meeting_cancel(*, classroom: Classroom, occurrence: Occurrence, by) -> Occurrence:
+def meeting_cancel(*, classroom: Classroom, occurrence: Occurrence, by: User) -> Occurrence:
     policies.require_manager(by, classroom)
     selectors.require_class_occurrence(classroom, occurrence)
     return scheduling.occurrence_cancel(occurrence=occurrence, by=by)
@@ -185,6 +188,8 @@ def meeting_started_notify(*, occurrence: Occurrence) -> None:
         role=policies.STUDENT, user__isnull=False, removed_at__isnull=True, join_token_revoked_at__isnull=True
     ).select_related("user")
     for attendee in students:
+        if attendee.user is None:  # filtered out above; the check tells the type checker
+            continue
         with translation.override(attendee.language or settings.LANGUAGE_CODE):
             text = _("%(title)s has started: join now.") % {"title": occurrence.event.title}
         notice_send(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -12,10 +14,11 @@ from classrooms import policies, selectors
 from classrooms.errors import AlreadyEnrolled, ClassroomError, InvalidEnrolmentCode, RosterFull
 from classrooms.models import Classroom, Enrollment, new_enrolment_code
 from classrooms.services.common import _invite, _person_name, _text, _zone
+from config.types import User
 from scheduling import services as scheduling
 
 
-def enrolment_code_reset(*, classroom: Classroom, by) -> Classroom:
+def enrolment_code_reset(*, classroom: Classroom, by: User) -> Classroom:
     """A new self-enrolment code; the old code and link stop working at once."""
     policies.require_manager(by, classroom)
     classroom.enrolment_code = new_enrolment_code()
@@ -24,7 +27,7 @@ def enrolment_code_reset(*, classroom: Classroom, by) -> Classroom:
 
 
 def _enrol(
-    *, classroom: Classroom, user, name: str, email: str, student_number: str, role: str, notify: bool
+    *, classroom: Classroom, user: User | None, name: str, email: str, student_number: str, role: str, notify: bool
 ) -> Enrollment:
     name = _text(name, field="name")
     email = _text(email, field="email", max_length=254)
@@ -47,7 +50,7 @@ def _enrol(
     classroom = Classroom.objects.select_for_update().get(pk=classroom.pk)
     if selectors.enrollment_matching(classroom, user=user, email=email) is not None:
         raise AlreadyEnrolled(_("%(name)s is already on the roster.") % {"name": name})
-    if classroom.teachers.filter(pk=getattr(user, "pk", None)).exists():
+    if user is not None and classroom.teachers.filter(pk=user.pk).exists():
         raise AlreadyEnrolled(_("%(name)s teaches this class.") % {"name": name})
     if role == Enrollment.Role.STUDENT and selectors.student_count(classroom) >= classroom.size_limit:
         raise RosterFull(_("The class is full (%(limit)d students).") % {"limit": classroom.size_limit})
@@ -79,8 +82,8 @@ def _enrol(
 def enrollment_add(
     *,
     classroom: Classroom,
-    by,
-    user=None,
+    by: User,
+    user: User | None = None,
     name: str = "",
     email: str = "",
     student_number: str = "",
@@ -101,7 +104,7 @@ def enrollment_add(
         )
 
 
-def enrollment_remove(*, enrollment: Enrollment, by) -> None:
+def enrollment_remove(*, enrollment: Enrollment, by: User) -> None:
     """Take someone off the roster; their invitations are withdrawn (they get a cancellation)."""
     policies.require_manager(by, enrollment.classroom)
     with transaction.atomic():
@@ -113,7 +116,9 @@ def enrollment_remove(*, enrollment: Enrollment, by) -> None:
         enrollment.delete()
 
 
-def roster_import(*, classroom: Classroom, rows: list[dict], by, notify: bool = True) -> list[Enrollment]:
+def roster_import(
+    *, classroom: Classroom, rows: list[dict[str, Any]], by: User, notify: bool = True
+) -> list[Enrollment]:
     """Enrol the confirmed rows of a previewed CSV: all of them, or (on any failure) none."""
     policies.require_manager(by, classroom)
     enrolled = []
@@ -139,7 +144,7 @@ def roster_import(*, classroom: Classroom, rows: list[dict], by, notify: bool = 
     return enrolled
 
 
-def enrollment_self_enrol(*, code: str, user) -> Enrollment:
+def enrollment_self_enrol(*, code: str, user: User) -> Enrollment:
     """A signed-in person enrols with the class's code; enrolling twice returns the same row."""
     classroom = selectors.classroom_by_code(code)
     if classroom is None:

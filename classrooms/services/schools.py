@@ -12,18 +12,19 @@ from classrooms import policies, selectors
 from classrooms.errors import ClassroomError
 from classrooms.models import Holiday, School
 from classrooms.services.common import _day, _text, _zone
+from config.types import User
 from scheduling import services as scheduling
 
 
 def school_create(
-    *, name: str, timezone: str, by, admins: Iterable = (), holidays: Iterable[tuple[date, str]] = ()
+    *, name: str, timezone: str, by: User | None, admins: Iterable[User] = (), holidays: Iterable[tuple[date, str]] = ()
 ) -> School:
     """A new school with its administrators (``admins``; none named: its founder ``by``).
 
     Staff found schools and name their administrators (``policies.may_found_school``), or any
     account when ``HADIR_SCHOOL_SELF_SERVICE`` is on; ``by`` None is the system (the demo)."""
-    admins = list(admins) or [by]
-    policies.require_found_school(by, admins=admins)
+    founders = list(admins) or ([by] if by is not None else [])
+    policies.require_found_school(by, admins=founders)
     _zone(timezone)
     name = _text(name, field="name")
     if not name:
@@ -31,13 +32,13 @@ def school_create(
     holidays = [(_day(day, field="date"), _text(holiday_name, field="name")) for day, holiday_name in holidays]
     with transaction.atomic():
         school = School.objects.create(name=name, timezone=timezone)
-        school.admins.add(*admins)
+        school.admins.add(*founders)
         for day, holiday_name in holidays:
             Holiday.objects.create(school=school, date=day, name=holiday_name)
     return school
 
 
-def school_update(*, school: School, by, name: str | None = None, timezone: str | None = None) -> School:
+def school_update(*, school: School, by: User, name: str | None = None, timezone: str | None = None) -> School:
     policies.require_school_admin(by, school)
     if timezone is not None:
         _zone(timezone)
@@ -51,7 +52,7 @@ def school_update(*, school: School, by, name: str | None = None, timezone: str 
     return school
 
 
-def holiday_add(*, school: School, day: date, name: str = "", by) -> Holiday:
+def holiday_add(*, school: School, day: date, name: str = "", by: User) -> Holiday:
     """Record a holiday and cancel every class meeting of the school that falls on it."""
     policies.require_school_admin(by, school)
     _day(day, field="date")
@@ -65,6 +66,6 @@ def holiday_add(*, school: School, day: date, name: str = "", by) -> Holiday:
     return holiday
 
 
-def holiday_remove(*, holiday: Holiday, by) -> None:
+def holiday_remove(*, holiday: Holiday, by: User) -> None:
     policies.require_school_admin(by, holiday.school)
     holiday.delete()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from classrooms import policies, selectors, services
 from classrooms.forms import ClassroomForm, EnrollmentForm, MeetingForm, RosterUploadForm, ScheduleForm
-from classrooms.views.common import _error_text, classroom_view
+from classrooms.views.common import _error_text, class_lookup, classroom_view
 
 
 @login_required
@@ -36,8 +36,8 @@ def classroom_create(request):
     return render(request, "classrooms/classroom_form.html", {"form": form})
 
 
-@classroom_view(*policies.MANAGER_ROLES)
-def classroom_edit(request, classroom, role):
+@class_lookup
+def classroom_edit(request, classroom):
     initial = {
         "name": classroom.name,
         "subject": classroom.subject,
@@ -59,6 +59,8 @@ def classroom_edit(request, classroom, role):
         else:
             messages.success(request, _("Class saved."))
             return redirect("classrooms:detail", classroom_id=classroom.pk)
+    else:
+        policies.require_manager(request.user, classroom)  # the edit page itself; a save is the service's
     return render(request, "classrooms/classroom_form.html", {"form": form, "classroom": classroom})
 
 

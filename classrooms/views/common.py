@@ -8,28 +8,35 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 
-from classrooms import policies
-from classrooms.models import Classroom
+from classrooms import policies, selectors
 
 
 def _error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-def _classroom(classroom_id) -> Classroom:
-    return get_object_or_404(Classroom.objects.select_related("school"), pk=classroom_id)
+def class_lookup(view):
+    """Login required; the class by id among the viewer's (``selectors.classroom_for``: a 404 for
+    outsiders). For a view that calls a service: the service says who may do it."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, classroom_id, *args, **kwargs):
+        return view(request, selectors.classroom_for(request.user, classroom_id), *args, **kwargs)
+
+    return wrapper
 
 
 def classroom_view(*roles):
-    """Login required; the class by id; the viewer's role in it checked (404 outsiders, 403 others)."""
+    """For a page that only reads: the class looked up as ``class_lookup`` does, and the viewer's
+    role in it checked (a 403 for a role not in ``roles``)."""
 
     def decorator(view):
         @wraps(view)
-        @login_required
-        def wrapper(request, classroom_id, *args, **kwargs):
-            classroom = _classroom(classroom_id)
+        @class_lookup
+        def wrapper(request, classroom, *args, **kwargs):
             role = policies.require_role(request.user, classroom, roles)
             return view(request, classroom, role, *args, **kwargs)
 

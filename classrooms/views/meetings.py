@@ -12,12 +12,12 @@ from django.views.decorators.http import require_POST
 
 from classrooms import policies, selectors, services
 from classrooms.forms import MeetingForm, ScheduleForm
-from classrooms.views.common import _back, _run, classroom_view
+from classrooms.views.common import _back, _run, class_lookup
 
 
 @require_POST
-@classroom_view(*policies.MANAGER_ROLES)
-def schedule(request, classroom, role):
+@class_lookup
+def schedule(request, classroom):
     form = ScheduleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose the days and the start and end times."))
@@ -39,8 +39,8 @@ def _meeting_form(request, classroom, **kwargs) -> MeetingForm:
 
 
 @require_POST
-@classroom_view(*policies.MANAGER_ROLES)
-def meeting_add(request, classroom, role):
+@class_lookup
+def meeting_add(request, classroom):
     form = _meeting_form(request, classroom)
     if form.errors:
         messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
@@ -53,17 +53,18 @@ def meeting_add(request, classroom, role):
     return _back(classroom)
 
 
-@classroom_view(*policies.MANAGER_ROLES)
-def meeting_move(request, classroom, role, occurrence_id):
+@class_lookup
+def meeting_move(request, classroom, occurrence_id):
     occurrence = selectors.class_occurrence(classroom, occurrence_id)
     zone = zoneinfo.ZoneInfo(classroom.school.timezone)
     initial = {
         "start": occurrence.start.astimezone(zone).replace(tzinfo=None),
         "end": occurrence.end.astimezone(zone).replace(tzinfo=None),
     }
-    if request.method == "POST":
-        form = _meeting_form(request, classroom)
-        if not form.errors and _run(
+    form = _meeting_form(request, classroom) if request.method == "POST" else MeetingForm(initial=initial)
+    if form.is_bound and not form.errors:
+        # The service says who may move a meeting; the form is shown again only to them.
+        if _run(
             request,
             lambda: services.meeting_move(
                 classroom=classroom, occurrence=occurrence, by=request.user, **form.cleaned_data
@@ -72,7 +73,7 @@ def meeting_move(request, classroom, role, occurrence_id):
         ):
             return _back(classroom)
     else:
-        form = MeetingForm(initial=initial)
+        policies.require_manager(request.user, classroom)  # the move page itself is the managers'
     return render(
         request,
         "classrooms/meeting_move.html",
@@ -81,8 +82,8 @@ def meeting_move(request, classroom, role, occurrence_id):
 
 
 @require_POST
-@classroom_view(*policies.MANAGER_ROLES)
-def meeting_cancel(request, classroom, role, occurrence_id):
+@class_lookup
+def meeting_cancel(request, classroom, occurrence_id):
     occurrence = selectors.class_occurrence(classroom, occurrence_id)
     _run(
         request,

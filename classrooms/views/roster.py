@@ -12,14 +12,14 @@ from django.views.decorators.http import require_POST
 from classrooms import policies, roster, selectors, services
 from classrooms.forms import EnrolCodeForm, EnrollmentForm, RosterUploadForm
 from classrooms.models import Enrollment
-from classrooms.views.common import _back, _classroom, _error_text, _run, classroom_view
+from classrooms.views.common import _back, _error_text, _run, class_lookup, classroom_view
 
 IMPORT_SESSION_KEY = "classrooms_import_{}"
 
 
 @require_POST
-@classroom_view(*policies.MANAGER_ROLES)
-def enrollment_add(request, classroom, role):
+@class_lookup
+def enrollment_add(request, classroom):
     form = EnrollmentForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -43,8 +43,8 @@ def enrollment_add(request, classroom, role):
 
 
 @require_POST
-@classroom_view(*policies.MANAGER_ROLES)
-def enrollment_remove(request, classroom, role, enrollment_id):
+@class_lookup
+def enrollment_remove(request, classroom, enrollment_id):
     enrollment = get_object_or_404(Enrollment, pk=enrollment_id, classroom=classroom)
     _run(
         request,
@@ -74,10 +74,11 @@ def roster_import(request, classroom, role):
 
 
 @require_POST
-@classroom_view(*policies.MANAGER_ROLES)
-def roster_import_confirm(request, classroom, role):
+@class_lookup
+def roster_import_confirm(request, classroom):
     rows = request.session.get(IMPORT_SESSION_KEY.format(classroom.pk))
     if not rows:
+        policies.require_manager(request.user, classroom)  # nothing to import: no service says it
         messages.error(request, _("Nothing to import: upload the file again."))
         return redirect("classrooms:roster_import", classroom_id=classroom.pk)
     try:
@@ -91,9 +92,8 @@ def roster_import_confirm(request, classroom, role):
 
 
 @require_POST
-@login_required
-def code_reset(request, classroom_id):
-    classroom = _classroom(classroom_id)
+@class_lookup
+def code_reset(request, classroom):
     _run(
         request,
         lambda: services.enrolment_code_reset(classroom=classroom, by=request.user),

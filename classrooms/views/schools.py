@@ -9,15 +9,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from classrooms import policies, services
+from classrooms import policies, selectors, services
 from classrooms.forms import HolidayForm, SchoolForm
-from classrooms.models import Holiday, School
+from classrooms.models import Holiday
 from classrooms.views.common import _error_text
 
 
 @login_required
 def school_create(request):
-    policies.require_found_school(request.user)  # the service checks it again; this spares a form for nothing
     form = SchoolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -27,18 +26,14 @@ def school_create(request):
         else:
             messages.success(request, _("School created."))
             return redirect("classrooms:school", school_id=school.pk)
+    else:
+        policies.require_found_school(request.user)  # the form itself; founding is the service's to allow
     return render(request, "classrooms/school_form.html", {"form": form})
-
-
-def _admin_school(request, school_id) -> School:
-    school = get_object_or_404(School, pk=school_id)
-    policies.require_school_admin(request.user, school)
-    return school
 
 
 @login_required
 def school_detail(request, school_id):
-    school = _admin_school(request, school_id)
+    school = selectors.school_for(request.user, school_id)
     form = SchoolForm(request.POST or None, initial={"name": school.name, "timezone": school.timezone})
     if request.method == "POST" and form.is_valid():
         try:
@@ -63,7 +58,7 @@ def school_detail(request, school_id):
 @login_required
 @require_POST
 def holiday_add(request, school_id):
-    school = _admin_school(request, school_id)
+    school = selectors.school_for(request.user, school_id)
     form = HolidayForm(request.POST)
     if form.is_valid():
         try:

@@ -5,12 +5,14 @@ Whom the organiser may invite is ``policies.strangers``; how many, ``scheduling.
 """
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from config.types import User
 from scheduling import limits, policies, recurrence, signals, tokens
 from scheduling.errors import SchedulingError
 from scheduling.models import Attendee, Event
@@ -23,19 +25,19 @@ logger = logging.getLogger(__name__)
 class AttendeeSpec:
     name: str = ""
     email: str = ""
-    user: object = None
+    user: User | None = None
     role: str = "participant"
     language: str = ""
     timezone: str = ""
 
 
-def contacted(specs) -> int:
+def contacted(specs: Iterable[AttendeeSpec]) -> int:
     """How many messages inviting these people sends (one each with an address or an account)."""
     return sum(1 for spec in specs if spec.email or spec.user is not None)
 
 
-def people_of(specs) -> list:
-    people = []
+def people_of(specs: Iterable[AttendeeSpec]) -> list[User | str]:
+    people: list[User | str] = []
     for spec in specs:
         if spec.user is not None:
             people.append(spec.user)
@@ -95,7 +97,7 @@ def new_attendee(*, event: Event, spec: AttendeeSpec) -> Attendee:
 
 
 def attendee_add(
-    *, event: Event, name: str = "", email: str = "", user=None, role: str = "participant",
+    *, event: Event, name: str = "", email: str = "", user: User | None = None, role: str = "participant",
     language: str = "", timezone: str = "", notify: bool = True,
 ) -> Attendee:
     """Invite one person (``notify=False``: no invite is sent, e.g. a public observer).
@@ -118,7 +120,7 @@ def attendee_add(
     return attendee
 
 
-def attendee_remove(*, attendee: Attendee, by) -> Attendee:
+def attendee_remove(*, attendee: Attendee, by: User | None) -> Attendee:
     """Uninvite one person; their link stops working and they get a CANCEL (higher SEQUENCE)."""
     if attendee.removed_at is not None:
         raise SchedulingError(_("This person is no longer invited."), code="removed")
@@ -152,7 +154,7 @@ def attendee_rsvp(*, attendee: Attendee, rsvp: str) -> Attendee:
 # ---------------------------------------------------------------- the personal link
 
 
-def _require_link_manager(attendee: Attendee, by) -> None:
+def _require_link_manager(attendee: Attendee, by: User | None) -> None:
     """``by`` None is the system; a person must organise the event or be its domain's staff."""
     if by is not None:
         policies.require_manage_links(by, attendee.event)
@@ -160,7 +162,7 @@ def _require_link_manager(attendee: Attendee, by) -> None:
         raise SchedulingError(_("This person is no longer invited."), code="removed")
 
 
-def attendee_token_rotate(*, attendee: Attendee, by) -> Attendee:
+def attendee_token_rotate(*, attendee: Attendee, by: User | None) -> Attendee:
     """A new personal link; the old one stops working, and so does every browser that entered with it."""
     _require_link_manager(attendee, by)
     with transaction.atomic():
@@ -175,7 +177,7 @@ def attendee_token_rotate(*, attendee: Attendee, by) -> Attendee:
     return attendee
 
 
-def attendee_token_revoke(*, attendee: Attendee, by) -> Attendee:
+def attendee_token_revoke(*, attendee: Attendee, by: User | None) -> Attendee:
     """The personal link stops working, and every browser that entered with it is out (the person
     stays invited; a rotation gives them a new link)."""
     _require_link_manager(attendee, by)
@@ -187,7 +189,7 @@ def attendee_token_revoke(*, attendee: Attendee, by) -> Attendee:
     return attendee
 
 
-def attendee_invite_resend(*, attendee: Attendee, by) -> Attendee:
+def attendee_invite_resend(*, attendee: Attendee, by: User | None) -> Attendee:
     """Send the invitation with the person's current link again (after a rotation, or a lost mail).
 
     Asking twice within the same minute sends one message (a double click). The message counts

@@ -1,14 +1,19 @@
 """The one rule by which a clash reaches a person: named when they take part, "busy" otherwise."""
 
 from bisect import bisect_left
+from collections.abc import Iterable
+from datetime import datetime
 from itertools import accumulate
 
+from config.types import AnyUser, People
 from scheduling import selectors
 from scheduling.errors import Conflict
+from scheduling.models import Event, Occurrence
 
 
 def conflicts_refuse(
-    *, people, resource: str, windows, viewer, zone: str, exclude_event=None, exclude_occurrence=None
+    *, people: People, resource: str, windows: Iterable[tuple[datetime, datetime]], viewer: AnyUser | None,
+    zone: str, exclude_event: Event | None = None, exclude_occurrence: Occurrence | None = None,
 ) -> None:
     """Raise ``Conflict`` when ``windows`` clash. Clashing sittings ``viewer`` organises or attends
     are named; for the others only ``viewer``'s own windows that clash are given, as "busy".

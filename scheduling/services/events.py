@@ -7,16 +7,18 @@ only sitting cancels the event, so ``occurrences`` uses this module and not the 
 
 import logging
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from config.types import User
 from scheduling import limits, planning, recurrence, selectors, signals
 from scheduling.errors import SchedulingError
 from scheduling.models import Event, Occurrence
 from scheduling.services import validation
-from scheduling.services.attendees import checked_spec, contacted, new_attendee, people_of
+from scheduling.services.attendees import AttendeeSpec, checked_spec, contacted, new_attendee, people_of
 from scheduling.services.conflicts import conflicts_refuse
 
 logger = logging.getLogger(__name__)
@@ -25,9 +27,9 @@ _PLANNED = ["recurrence_id", "start", "end", "status", "is_override", "is_rdate"
 
 
 def event_create(
-    *, organizer, title: str, start: datetime, duration: timedelta, timezone: str, rrule: str = "",
-    exdates=(), description: str = "", kind: str = "", resource: str = "",
-    reminder_minutes: list[int] | None = None, attendees=(), allow_conflicts: bool = False,
+    *, organizer: User, title: str, start: datetime, duration: timedelta, timezone: str, rrule: str = "",
+    exdates: Iterable[datetime] = (), description: str = "", kind: str = "", resource: str = "",
+    reminder_minutes: list[int] | None = None, attendees: Iterable[AttendeeSpec] = (), allow_conflicts: bool = False,
 ) -> Event:
     """Create a single or recurring event with its sittings and attendees.
 
@@ -84,7 +86,7 @@ def event_create(
 
 
 def event_update(
-    *, event: Event, by, title: str | None = None, description: str | None = None,
+    *, event: Event, by: User | None, title: str | None = None, description: str | None = None,
     start: datetime | None = None, duration: timedelta | None = None, rrule: str | None = None,
     timezone: str | None = None, allow_conflicts: bool = False,
 ) -> Event:
@@ -152,7 +154,7 @@ def event_update(
     return event
 
 
-def event_cancel(*, event: Event, by) -> Event:
+def event_cancel(*, event: Event, by: User | None) -> Event:
     """Cancel the whole series; sittings not yet over are cancelled with it."""
     validation.refuse_if_cancelled(event)
     with transaction.atomic():
@@ -170,7 +172,7 @@ def event_cancel(*, event: Event, by) -> Event:
 def materialise(event: Event, *, now: datetime, previous: planning.Timing | None = None) -> None:
     """Make the Occurrence rows match the event's rule as ``planning.plan`` says (future sittings
     follow, past ones stay); every row written carries the event's SEQUENCE."""
-    rows = {row.pk: row for row in event.occurrences.all()}
+    rows: dict[object, Occurrence] = {row.pk: row for row in event.occurrences.all()}
     plan = planning.plan(
         start=event.start, zone=event.timezone, duration=event.duration, rule=event.rrule,
         exdates=recurrence.parse_instants(event.exdates), now=now, previous=previous,

@@ -3,13 +3,14 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from config.types import User
 from scheduling import tokens
 from scheduling.errors import SchedulingError
 from scheduling.models import CalendarFeed, Profile
 from scheduling.services import validation
 
 
-def calendar_feed_for(*, user=None, email: str = "") -> CalendarFeed:
+def calendar_feed_for(*, user: User | None = None, email: str = "") -> CalendarFeed:
     """A person's feed, by account or (without one) by e-mail; created on first use."""
     if user is not None:
         feed, _created = CalendarFeed.objects.get_or_create(user=user)
@@ -18,8 +19,8 @@ def calendar_feed_for(*, user=None, email: str = "") -> CalendarFeed:
     if not email:
         raise SchedulingError(_("A calendar feed needs an account or an e-mail address."), field="email")
     with transaction.atomic():
-        feed = CalendarFeed.objects.filter(user__isnull=True, email__iexact=email).first()
-        return feed or CalendarFeed.objects.create(email=email)
+        found = CalendarFeed.objects.filter(user__isnull=True, email__iexact=email).first()
+        return found or CalendarFeed.objects.create(email=email)
 
 
 def calendar_feed_rotate(*, feed: CalendarFeed) -> CalendarFeed:
@@ -37,6 +38,6 @@ def calendar_feed_revoke(*, feed: CalendarFeed) -> CalendarFeed:
     return feed
 
 
-def profile_for(*, user) -> Profile:
+def profile_for(*, user: User) -> Profile:
     profile, _created = Profile.objects.get_or_create(user=user)
     return profile

@@ -10,6 +10,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from config.types import User
 from scheduling import limits, recurrence, selectors, signals
 from scheduling.errors import SchedulingError
 from scheduling.models import Event, Occurrence
@@ -29,7 +30,8 @@ def _refuse_unless_upcoming(occurrence: Occurrence, now: datetime) -> None:
 
 
 def occurrence_move(
-    *, occurrence: Occurrence, start: datetime, end: datetime | None = None, by, allow_conflicts: bool = False
+    *, occurrence: Occurrence, start: datetime, end: datetime | None = None, by: User | None,
+    allow_conflicts: bool = False,
 ) -> Occurrence:
     """Move one sitting; the others stay. It keeps its RECURRENCE-ID and becomes an override.
 
@@ -74,7 +76,7 @@ def occurrence_move(
     return occurrence
 
 
-def occurrence_cancel(*, occurrence: Occurrence, by) -> Occurrence:
+def occurrence_cancel(*, occurrence: Occurrence, by: User | None) -> Occurrence:
     """Cancel one sitting: it stays as a cancelled row and the series gains its EXDATE.
 
     A single (non-recurring) event's only sitting cancels the event (``event_cancelled``).

@@ -6,7 +6,7 @@ Zones are checked by ``recurrence.zone_for``, rules by ``recurrence.normalise_ru
 budgets by ``scheduling.limits``.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,6 +14,7 @@ from django.core.validators import validate_email
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext as _
 
+from config.types import People, User
 from scheduling import policies, recurrence
 from scheduling.errors import NotAllowed, SchedulingError
 from scheduling.models import Event
@@ -35,18 +36,19 @@ def bump(event: Event) -> None:
     event.save()
 
 
-def instant(value, *, field: str, zone) -> datetime:
+def instant(value: object, *, field: str, zone: tzinfo) -> datetime:
     """An aware instant; a naive datetime is read in the event's zone."""
     if not isinstance(value, datetime):
         raise SchedulingError(_("Enter a date and time."), field=field)
     if dj_timezone.is_naive(value):
         value = value.replace(tzinfo=zone)
+    out_of_range = SchedulingError(_("Enter a date and time between 1970 and 9000."), field=field)
     try:
         value = value.astimezone(UTC)
-    except OverflowError:
-        value = None
-    if value is None or not EARLIEST <= value < LATEST:
-        raise SchedulingError(_("Enter a date and time between 1970 and 9000."), field=field)
+    except OverflowError as error:
+        raise out_of_range from error
+    if not EARLIEST <= value < LATEST:
+        raise out_of_range
     return value
 
 
@@ -55,17 +57,17 @@ def refuse_beyond_horizon(start: datetime, now: datetime) -> None:
         raise SchedulingError(_("An event may start at most two years ahead."), field="start")
 
 
-def text(value, *, field: str, max_length: int, multiline: bool = False) -> str:
+def text(value: object, *, field: str, max_length: int, multiline: bool = False) -> str:
     """``scheduling.text.clean_text`` as a ``SchedulingError``: no control characters in what
     reaches an e-mail header, an ICS line or a page."""
     try:
         return clean_text(value, field=field, max_length=max_length, multiline=multiline)
     except ValidationError as error:
         problem = error.error_dict[field][0]
-        raise SchedulingError(problem.messages[0], field=field, code=problem.code) from error
+        raise SchedulingError(problem.messages[0], field=field, code=problem.code or "invalid") from error
 
 
-def title(value) -> str:
+def title(value: object) -> str:
     cleaned = (value or "").strip() if isinstance(value, str) else ""
     if not cleaned:
         raise SchedulingError(_("Give the event a title."), field="title")
@@ -74,11 +76,11 @@ def title(value) -> str:
     return text(cleaned, field="title", max_length=200)
 
 
-def description(value) -> str:
+def description(value: object) -> str:
     return text(value, field="description", max_length=MAX_DESCRIPTION, multiline=True)
 
 
-def duration(value, *, field: str = "duration") -> timedelta:
+def duration(value: object, *, field: str = "duration") -> timedelta:
     if not isinstance(value, timedelta) or value <= timedelta(0):
         raise SchedulingError(_("The end must be after the start."), field=field)
     if value > recurrence.MAX_DURATION:
@@ -109,7 +111,7 @@ def refuse_if_cancelled(event: Event) -> None:
         raise SchedulingError(_("This event is cancelled."), code="cancelled")
 
 
-def refuse_strangers(*, organizer, people) -> None:
+def refuse_strangers(*, organizer: User, people: People) -> None:
     refused = policies.strangers(organizer=organizer, people=people)
     if refused:
         raise NotAllowed(
