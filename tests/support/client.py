@@ -67,12 +67,14 @@ class Browser:
         })
 
 
-async def connect(ws_url: str, path: str, *, cookie: str = "", origin: str | None = None):
-    origin = origin or ws_url.replace("ws://", "http://", 1)
-    headers = {"Origin": origin}
+async def connect(ws_url: str, path: str, *, cookie: str = "", origin: str | None = None, headers=None, **options):
+    """``options`` go to ``websockets.connect`` (``ssl=`` for a wss:// URL)."""
+    origin = origin or ws_url.replace("ws://", "http://", 1).replace("wss://", "https://", 1)
+    headers = {"Origin": origin, **(headers or {})}
     if cookie:
         headers["Cookie"] = cookie
-    return await websockets.connect(f"{ws_url}{path}", additional_headers=headers, max_size=2**20)
+    return await websockets.connect(f"{ws_url}{path}", additional_headers=headers, max_size=2**20,
+                                    **options)
 
 
 async def receive_json(ws, timeout: float = 5.0) -> dict:
