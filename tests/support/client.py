@@ -24,10 +24,13 @@ def session_cookie(base_url: str, join_path: str, *, login: tuple[str, str] | No
 class Browser:
     """A cookie jar, the login form, and POSTs with the CSRF token, as a browser sends them."""
 
-    def __init__(self, base_url: str):
+    def __init__(self, base_url: str, *, ssl_context=None):
         self.base_url = base_url
         self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        handlers = [urllib.request.HTTPCookieProcessor(self.jar)]
+        if ssl_context is not None:
+            handlers.append(urllib.request.HTTPSHandler(context=ssl_context))
+        self.opener = urllib.request.build_opener(*handlers)
 
     def get(self, path: str) -> str:
         with self.opener.open(f"{self.base_url}{path}", timeout=10) as response:
