@@ -43,7 +43,7 @@ def example_environment() -> dict[str, str]:
     for line in (UNITS / "hadir.env.example").read_text().splitlines():
         if line.strip() and not line.lstrip().startswith("#"):
             key, _, value = line.partition("=")
-            pairs[key.strip()] = value.strip()
+            pairs[key.strip()] = value.strip().removeprefix('"').removesuffix('"')
     return pairs
 
 
@@ -81,14 +81,19 @@ def test_the_environment_file_names_only_documented_settings_and_runs_behind_the
     assert environment["HADIR_BASE_URL"].startswith("https://")
 
 
-def test_the_settings_load_from_the_environment_file():
-    environment = {**example_environment(), "DATABASE_URL": "sqlite:///unused.sqlite3", "REDIS_URL": ""}
+def test_the_settings_load_from_the_environment_file_read_as_hadir_manage_reads_it():
+    """docs/deployment.md's hadir-manage sources the file with sh; systemd reads the same lines."""
     code = ("import django; django.setup(); from django.conf import settings as s; "
-            "print(s.HADIR_BEHIND_PROXY, s.CSRF_TRUSTED_ORIGINS, s.SESSION_COOKIE_SECURE, s.STATIC_ROOT)")
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                            env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings", **environment})
+            "print(s.HADIR_BEHIND_PROXY, s.CSRF_TRUSTED_ORIGINS, s.SESSION_COOKIE_SECURE, s.STATIC_ROOT); "
+            "print(s.DEFAULT_FROM_EMAIL)")
+    script = (f'set -a; . "{UNITS / "hadir.env.example"}"; set +a; '
+              f'DATABASE_URL=sqlite:///unused.sqlite3 REDIS_URL= exec "{sys.executable}" -c "$0"')
+    result = subprocess.run(["sh", "-c", script, code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                            env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings"})
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["True", "['https://hadir.example']", "True", "/var/lib/hadir/static"]
+    first, second = result.stdout.splitlines()
+    assert first.split() == ["True", "['https://hadir.example']", "True", "/var/lib/hadir/static"]
+    assert second == "Hadir <hadir@hadir.example>"
 
 
 def test_systemd_accepts_the_units(tmp_path):
