@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.support.nginx import RENDER, Nginx, nginx_missing
+from tests.support.nginx import RENDER, Nginx, require_nginx
 
 
 def render(*options: str) -> subprocess.CompletedProcess:
@@ -40,8 +40,7 @@ def test_a_base_url_nginx_cannot_serve_is_refused_with_one_line(base_url):
 
 
 def test_nginx_accepts_the_rendered_site(tmp_path):
-    if problem := nginx_missing():
-        pytest.skip(problem)
+    require_nginx()
     nginx = Nginx(tmp_path)
     config = nginx.main_config(nginx.render_site(web_ports=[8001, 8002], static_root=tmp_path / "static"))
     checked = subprocess.run(nginx.command(config, "-t"), capture_output=True, text=True, timeout=30)

@@ -27,8 +27,7 @@ from rooms.presence import apply_diff, apply_state
 from tests.rooms.factories import make_room
 from tests.support.client import Browser
 from tests.support.daphne import ROOT
-from tests.support.nginx import Nginx, nginx_missing
-from tests.support.services import services_required
+from tests.support.nginx import Nginx, require_nginx
 
 pytestmark = [pytest.mark.e2e, pytest.mark.scaled, pytest.mark.browser]
 
@@ -38,10 +37,7 @@ PEOPLE = ("Ani", "Budi", "Citra", "Dewi", "Eko", "Fajar")
 
 @pytest.fixture
 def nginx(tmp_path):
-    if problem := nginx_missing():
-        if services_required():
-            pytest.fail(f"nginx is required (HADIR_REQUIRE_SERVICES=1): {problem}")
-        pytest.skip(problem)
+    require_nginx()
     folder = tmp_path / "nginx"
     folder.mkdir()
     server = Nginx(folder)

@@ -7,14 +7,16 @@ needed; as root, nginx's workers keep root's user, which owns that folder.
 import datetime
 import ipaddress
 import os
-import shutil
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.support.daphne import ROOT, free_port
+from tests.support.services import services_required
 
 NGINX = "/usr/sbin/nginx"
 RENDER = ROOT / "deploy" / "nginx" / "render.py"
@@ -132,8 +134,11 @@ http {{
                 self.process.wait(10)
 
 
-def nginx_missing() -> str | None:
-    """Why Debian's nginx cannot be used here, or None."""
-    if not (os.path.exists(NGINX) or shutil.which("nginx")):
-        return f"{NGINX} is missing (apt-get install nginx)"
-    return None
+def require_nginx() -> None:
+    """Skip without Debian's nginx; fail instead when HADIR_REQUIRE_SERVICES=1 (CI installs it)."""
+    if os.path.exists(NGINX):
+        return
+    problem = f"{NGINX} is missing (apt-get install nginx)"
+    if services_required():
+        pytest.fail(f"nginx is required (HADIR_REQUIRE_SERVICES=1): {problem}")
+    pytest.skip(problem)
