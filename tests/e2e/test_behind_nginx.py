@@ -93,6 +93,7 @@ def wait_for(check, what: str, timeout: float = 15.0):
     raise AssertionError(f"never happened: {what}")
 
 
+@pytest.mark.timeout(360)  # collectstatic, two processes, nginx and Chromium on a loaded machine
 def test_https_forms_and_a_room_across_two_processes_through_nginx(
     daphne_factory, redis_url, nginx, browser, tmp_path
 ):
