@@ -27,14 +27,6 @@ class LoginThrottleBackend(AxesStandaloneBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
-def client_address(request) -> str:
-    """The address a log-in came from: the socket's peer, never a header the client may write.
-
-    Behind a proxy, Daphne's ``--proxy-headers`` (or uvicorn's) puts the forwarded address here.
-    """
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def lockout_response(request, original_response=None, credentials=None):
     minutes = round(settings.AXES_COOLOFF_TIME.total_seconds() / 60)
     return render(request, "registration/lockout.html", {"minutes": minutes}, status=429)

@@ -9,7 +9,7 @@ import json as jsonlib
 import os
 import sys
 import zoneinfo
-from urllib.parse import urlparse
+from urllib.parse import urlparse, urlsplit
 
 import dj_database_url
 
@@ -67,6 +67,23 @@ def url(name: str, default: str) -> str:
     if parsed.scheme not in {"http", "https"} or not parsed.netloc:
         fail(name, f"must be an absolute http(s) URL, not {raw!r}")
     return raw
+
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin_of(url: str) -> str | None:
+    """``scheme://host[:port]`` in lower case without a default port, or None for no web origin."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme, host = parts.scheme.lower(), parts.hostname
+    if scheme not in DEFAULT_PORTS or not host:
+        return None
+    host = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{host}" if port in (None, DEFAULT_PORTS[scheme]) else f"{scheme}://{host}:{port}"
 
 
 def timezone(name: str, default: str) -> str:

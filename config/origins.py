@@ -6,32 +6,17 @@ Host names alone are not enough: another service on the same machine (`http://12
 or the same name on another scheme is another site.
 """
 
-from urllib.parse import urlsplit
-
 from channels.security.websocket import WebsocketDenier
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 
-DEFAULT_PORTS = {"http": 80, "https": 443}
-WEB_SCHEMES = {"ws": "http", "wss": "https"}
-
-
-def origin_of(url: str) -> str | None:
-    """``scheme://host[:port]`` in lower case without a default port, or None for no web origin."""
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError:
-        return None
-    scheme, host = parts.scheme.lower(), parts.hostname
-    if scheme not in DEFAULT_PORTS or not host:
-        return None
-    host = f"[{host}]" if ":" in host else host
-    return f"{scheme}://{host}" if port in (None, DEFAULT_PORTS[scheme]) else f"{scheme}://{host}:{port}"
+from config.env import origin_of
+from config.proxy import scope_header, scope_is_secure
 
 
 def allowed_origins() -> set[str]:
-    """The site's own origin (``HADIR_BASE_URL``) and every one in ``CSRF_TRUSTED_ORIGINS``."""
+    """The site's own origin (``HADIR_BASE_URL``) and every one in ``CSRF_TRUSTED_ORIGINS`` (which
+    holds the site's own too, see settings)."""
     origins = {origin_of(url) for url in [settings.HADIR_BASE_URL, *settings.CSRF_TRUSTED_ORIGINS]}
     return origins - {None}
 
@@ -44,27 +29,20 @@ def _matches(origin: str, allowed: str) -> bool:
     return origin.startswith(prefix) and origin.endswith(suffix) and len(origin) > len(prefix) + len(suffix)
 
 
-def _header(scope: dict, name: bytes) -> str | None:
-    for key, value in scope.get("headers", ()):
-        if key == name:
-            return value.decode("latin1")
-    return None
-
-
 def origin_allowed(scope: dict) -> bool:
     """An allowed origin, or the origin of the page this server answered itself: the connection's
-    own scheme and Host, the Host being one this site answers to (``ALLOWED_HOSTS``)."""
-    origin = origin_of(_header(scope, b"origin") or "")
+    own scheme (the proxy's ``X-Forwarded-Proto`` behind one) and Host, the Host being one this
+    site answers to (``ALLOWED_HOSTS``)."""
+    origin = origin_of(scope_header(scope, b"origin"))
     if origin is None:
         return False
     if any(_matches(origin, allowed) for allowed in allowed_origins()):
         return True
-    host = _header(scope, b"host") or ""
-    scheme = WEB_SCHEMES.get(scope.get("scheme", "ws"))
+    host = scope_header(scope, b"host")
+    scheme = "https" if scope_is_secure(scope) else "http"
     allowed_hosts = settings.ALLOWED_HOSTS or (["localhost", "127.0.0.1", "[::1]"] if settings.DEBUG else [])
     return (
-        scheme is not None
-        and validate_host(split_domain_port(host)[0], allowed_hosts)
+        validate_host(split_domain_port(host)[0], allowed_hosts)
         and origin == origin_of(f"{scheme}://{host}")
     )
 

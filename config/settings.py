@@ -18,8 +18,15 @@ VAR_DIR = BASE_DIR / "var"
 DEBUG = env.boolean("DEBUG", False)
 SECRET_KEY = env.secret_key(debug=DEBUG)
 ALLOWED_HOSTS = env.listing("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
-CSRF_TRUSTED_ORIGINS = env.listing("CSRF_TRUSTED_ORIGINS", "")
 HADIR_BASE_URL = env.url("HADIR_BASE_URL", "http://127.0.0.1:8000")
+# The site's own origin may always post forms; the variable adds others (an admin host, say).
+SITE_ORIGIN = env.origin_of(HADIR_BASE_URL)
+CSRF_TRUSTED_ORIGINS = [SITE_ORIGIN, *env.listing("CSRF_TRUSTED_ORIGINS", "")]
+# One TLS proxy in front (deploy/nginx): its X-Forwarded-Proto says HTTPS, its X-Forwarded-For names
+# the client (config/proxy.py). Off, both headers are ignored: any client could write them.
+HADIR_BEHIND_PROXY = env.boolean("HADIR_BEHIND_PROXY", False)
+if HADIR_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
     "daphne",
@@ -160,7 +167,7 @@ AUTHENTICATION_BACKENDS = ["config.accounts.LoginThrottleBackend", "django.contr
 AXES_FAILURE_LIMIT = env.integer("HADIR_LOGIN_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = timedelta(minutes=env.integer("HADIR_LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_CLIENT_IP_CALLABLE = "config.accounts.client_address"
+AXES_CLIENT_IP_CALLABLE = "config.proxy.request_address"
 AXES_LOCKOUT_CALLABLE = "config.accounts.lockout_response"
 AXES_VERBOSE = False  # no banner on every command; failures and lockouts are still logged
 HADIR_PASSWORD_RESET_MINUTES = env.integer("HADIR_PASSWORD_RESET_MINUTES", 10)
@@ -176,7 +183,7 @@ USE_TZ = True
 TIME_ZONE = env.timezone("TIME_ZONE", "Asia/Jakarta")
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env.string("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -236,9 +243,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Secure cookies on an https:// site, and whenever DEBUG is off (SECURE_COOKIES=0 for plain HTTP).
+SESSION_COOKIE_SECURE = env.boolean("SECURE_COOKIES", not DEBUG or SITE_ORIGIN.startswith("https:"))
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 if not DEBUG:
-    SESSION_COOKIE_SECURE = env.boolean("SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     # Sent on HTTPS responses only (Django's SecurityMiddleware); 0 turns it off.
     SECURE_HSTS_SECONDS = env.integer("SECURE_HSTS_SECONDS", 365 * 24 * 3600)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.boolean("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)

@@ -11,6 +11,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from config.proxy import scope_address
 from hearings.live import docket_group
 from hearings.models import Court
 from hearings.selectors import docket_today
@@ -31,7 +32,7 @@ class DocketConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
-            address = (self.scope.get("client") or ("",))[0]
+            address = scope_address(self.scope)
             if _anonymous_sockets[address] >= settings.HADIR_DOCKET_SOCKETS_PER_ADDRESS:
                 await self.accept()  # so that the client sees the close code, not a bare 403
                 await self.close(code=4429)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.proxy import request_address
 from hearings import ical, policies, selectors, services
 from hearings.forms import CaseForm, HearingForm, ObserverForm, ParticipantForm, StatusForm
 from hearings.models import Case, CaseType, Court, Hearing, Status
@@ -209,10 +210,9 @@ def observe(request, token):
         request.session.save()
     if request.method == "POST" and form.is_valid():
         try:
-            # REMOTE_ADDR: the peer, or the client as the proxy settings establish it.
             attendee = services.observer_join(
                 hearing=hearing, name=form.cleaned_data["name"], session_key=request.session.session_key,
-                client_address=request.META.get("REMOTE_ADDR", ""),
+                client_address=request_address(request),
             )
         except ValidationError as exc:
             _show_errors(request, form, exc)

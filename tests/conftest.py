@@ -48,11 +48,12 @@ def redis_url():
 
 @pytest.fixture
 def daphne_factory(transactional_db, tmp_path):
-    """Start real Daphne processes on free loopback ports, sharing this test's database."""
+    """Start real Daphne processes on free loopback ports, sharing this test's database:
+    ``start(args=("--proxy-headers",), NAME=value)`` adds command-line options and environment."""
     servers = []
 
-    def start(**env):
-        server = daphne_support.DaphneServer(log_dir=tmp_path, extra_env=env)
+    def start(*, args=(), **env):
+        server = daphne_support.DaphneServer(log_dir=tmp_path, extra_env=env, extra_args=args)
         server.start()
         servers.append(server)
         return server

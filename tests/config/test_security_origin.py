@@ -15,8 +15,8 @@ from tests.support.client import connect, receive_json
 SERVER = "127.0.0.1:8000"
 
 
-async def opens(origin: str | None, *, host: str = SERVER, scheme: str = "ws") -> bool:
-    headers = [(b"host", host.encode())]
+async def opens(origin: str | None, *, host: str = SERVER, scheme: str = "ws", headers=()) -> bool:
+    headers = [(b"host", host.encode()), *headers]
     if origin is not None:
         headers.append((b"origin", origin.encode()))
     communicator = WebsocketCommunicator(application, "/ws/healthz/", headers=headers)

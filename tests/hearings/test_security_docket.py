@@ -67,3 +67,16 @@ async def test_anonymous_docket_sockets_are_capped_per_address(daphne_factory):
     listeners = [await listen(server) for _ in range(CAP)]
     for ws in listeners:
         await ws.close()
+
+
+async def test_behind_a_proxy_the_cap_counts_the_forwarded_address(daphne_factory):
+    """Every socket comes from nginx's address; with HADIR_BEHIND_PROXY the cap is per client."""
+    server = await asyncio.to_thread(daphne_factory, HADIR_DOCKET_SOCKETS_PER_ADDRESS=1, HADIR_BEHIND_PROXY=1)
+    await sync_to_async(arrange)()
+    one = {"X-Forwarded-For": "203.0.113.7"}
+    first = await listen(server, headers=one)
+    assert await refused_code(server, headers=one) == 4429
+    # A client's own header comes first; the proxy's entry, last, is the one counted.
+    second = await listen(server, headers={"X-Forwarded-For": "203.0.113.7, 198.51.100.9"})
+    for ws in (first, second):
+        await ws.close()

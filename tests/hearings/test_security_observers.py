@@ -58,6 +58,19 @@ def test_one_address_takes_a_few_places_however_many_sessions(public, settings):
     assert take(Client(), public, address="198.51.100.9").status_code == 302  # someone else still can
 
 
+def test_behind_a_proxy_places_are_counted_per_forwarded_address(public, settings):
+    """Through nginx every request comes from its address; HADIR_BEHIND_PROXY counts the client's."""
+    settings.HADIR_BEHIND_PROXY = True
+    settings.HADIR_OBSERVER_PLACES_PER_ADDRESS = 2
+
+    def through_proxy(client, client_address):
+        return client.post(observe_url(public), {"name": "Warga"}, REMOTE_ADDR="127.0.0.1",
+                           HTTP_X_FORWARDED_FOR=client_address)
+
+    assert [through_proxy(Client(), "203.0.113.7").status_code for _ in range(3)] == [302, 302, 429]
+    assert through_proxy(Client(), "198.51.100.9").status_code == 302
+
+
 def test_a_place_not_connected_within_minutes_goes_back(public, settings):
     settings.HADIR_OBSERVER_CONNECT_MINUTES = 5
     public.observer_capacity = 2

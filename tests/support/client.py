@@ -24,10 +24,13 @@ def session_cookie(base_url: str, join_path: str, *, login: tuple[str, str] | No
 class Browser:
     """A cookie jar, the login form, and POSTs with the CSRF token, as a browser sends them."""
 
-    def __init__(self, base_url: str):
+    def __init__(self, base_url: str, *, ssl_context=None):
         self.base_url = base_url
         self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        handlers = [urllib.request.HTTPCookieProcessor(self.jar)]
+        if ssl_context is not None:
+            handlers.append(urllib.request.HTTPSHandler(context=ssl_context))
+        self.opener = urllib.request.build_opener(*handlers)
 
     def get(self, path: str) -> str:
         with self.opener.open(f"{self.base_url}{path}", timeout=10) as response:
@@ -67,12 +70,14 @@ class Browser:
         })
 
 
-async def connect(ws_url: str, path: str, *, cookie: str = "", origin: str | None = None):
-    origin = origin or ws_url.replace("ws://", "http://", 1)
-    headers = {"Origin": origin}
+async def connect(ws_url: str, path: str, *, cookie: str = "", origin: str | None = None, headers=None, **options):
+    """``options`` go to ``websockets.connect`` (``ssl=`` for a wss:// URL)."""
+    origin = origin or ws_url.replace("ws://", "http://", 1).replace("wss://", "https://", 1)
+    headers = {"Origin": origin, **(headers or {})}
     if cookie:
         headers["Cookie"] = cookie
-    return await websockets.connect(f"{ws_url}{path}", additional_headers=headers, max_size=2**20)
+    return await websockets.connect(f"{ws_url}{path}", additional_headers=headers, max_size=2**20,
+                                    **options)
 
 
 async def receive_json(ws, timeout: float = 5.0) -> dict:

@@ -33,10 +33,11 @@ def test_database_url() -> str:
 
 
 class DaphneServer:
-    def __init__(self, *, log_dir: Path, extra_env: dict | None = None):
+    def __init__(self, *, log_dir: Path, extra_env: dict | None = None, extra_args: tuple[str, ...] = ()):
         self.port = free_port()
         self.log_path = Path(log_dir) / f"daphne-{self.port}.log"
         self.extra_env = extra_env or {}
+        self.extra_args = tuple(extra_args)
         self.process: subprocess.Popen | None = None
 
     @property
@@ -66,7 +67,8 @@ class DaphneServer:
         return env
 
     def command(self) -> list[str]:
-        return [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "config.asgi:application"]
+        return [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), *self.extra_args,
+                "config.asgi:application"]
 
     def start(self, timeout: float = 30.0) -> None:
         log = open(self.log_path, "ab")
