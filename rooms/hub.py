@@ -22,8 +22,8 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.utils import timezone
 
-from rooms import presence, selectors, wire
-from rooms.presence import MemoryStore, PresenceStore, RedisStore, Snapshot, channel_name
+from rooms import presence, publish, selectors, wire
+from rooms.presence import MemoryStore, RedisStore, Snapshot, channel_name
 
 if TYPE_CHECKING:
     from rooms.consumers import RoomConsumer
@@ -156,6 +156,10 @@ class Hub:
         self._last_db_refresh = 0.0
         self._tasks: set[asyncio.Task] = set()
         self._sweeper = self._spawn(self._sweep_forever())
+
+    @property
+    def running(self) -> bool:
+        return not self.loop.is_closed()
 
     # --- the door ----------------------------------------------------------------------------
 
@@ -446,7 +450,6 @@ class Hub:
 
 
 _hub: Hub | None = None
-_sync_store = None
 
 
 def get_hub() -> Hub:
@@ -456,32 +459,11 @@ def get_hub() -> Hub:
     loop = asyncio.get_running_loop()
     if _hub is None or _hub.loop is not loop:
         _hub = Hub()
+        publish.install(_hub)  # services, receivers and selectors reach the rooms through it
     return _hub
 
 
 def current_hub() -> Hub | None:
-    if _hub is not None and not _hub.loop.is_closed():
+    if _hub is not None and _hub.running:
         return _hub
     return None
-
-
-def store_for_sync() -> PresenceStore:
-    """The presence store, for sync code (selectors, services) running outside the event loop."""
-    global _sync_store
-    hub = current_hub()
-    if hub is not None:
-        return hub.store
-    if settings.REDIS_URL:
-        if _sync_store is None:
-            _sync_store = RedisStore(settings.REDIS_URL)
-        return _sync_store
-    return MemoryStore()
-
-
-def publish_from_sync(room_id: str, envelope: wire.Envelope) -> None:
-    """Tell every process serving the room, from sync code (a service's on_commit)."""
-    hub = current_hub()
-    if hub is not None:
-        hub.publish_threadsafe(room_id, envelope)
-    elif settings.REDIS_URL:
-        store_for_sync().publish_sync(room_id, wire.encode(envelope))

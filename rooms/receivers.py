@@ -5,17 +5,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from rooms import wire
-from rooms.hub import publish_from_sync
+from rooms.publish import publish_on_commit
 
 
 def _close(occurrence_ids, *, code: int, attendee_id: str | None = None) -> None:
     envelope = wire.Close(code=code, attendee=attendee_id or "")
-    ids = [str(pk) for pk in occurrence_ids]
-    transaction.on_commit(lambda: [publish_from_sync(pk, envelope) for pk in ids])
+    for pk in occurrence_ids:
+        publish_on_commit(str(pk), envelope)
 
 
 def _open_sittings(event):

@@ -18,6 +18,7 @@ from rooms.models import Admission, AttendanceInterval, ChatMessage, RoomState
 from rooms.policies import RoomPolicy, acts_as_moderator, enters_directly, policy_for
 from rooms.presence import participant_info
 from rooms.presence.encoding import sender
+from rooms.publish import presence_store
 from rooms.sessions import active_seats, remembered, seat_for
 from scheduling.models import Attendee, Occurrence
 
@@ -237,9 +238,7 @@ def chat_history(*, occurrence: Occurrence, limit: int = CHAT_HISTORY) -> list[s
 
 def room_presence(occurrence: Occurrence) -> list[dict]:
     """Everyone listed in the room now (waiting people too), as participants of PROTOCOL.md."""
-    from rooms.hub import store_for_sync
-
-    snapshot = store_for_sync().snapshot_sync(room=str(occurrence.pk))
+    snapshot = presence_store().snapshot_sync(room=str(occurrence.pk))
     return sorted((json.loads(entry) for entry, _ in snapshot.entries), key=lambda p: (p["name"], p["id"]))
 
 
