@@ -242,6 +242,11 @@ def room_presence(occurrence: Occurrence) -> list[dict]:
     return sorted((json.loads(entry) for entry, _ in snapshot.entries), key=lambda p: (p["name"], p["id"]))
 
 
+def invited_attendee(occurrence: Occurrence, attendee_id: uuid.UUID) -> Attendee | None:
+    """The attendee of the sitting's event with that id (a moderator's lobby decision names them)."""
+    return Attendee.objects.select_related("event").filter(pk=attendee_id, event_id=occurrence.event_id).first()
+
+
 def present_attendees(occurrence: Occurrence) -> list[Attendee]:
     """Admitted attendees with a live connection (what a policy's ``check_transition`` sees)."""
     ids = [p["id"] for p in room_presence(occurrence) if p["status"] == "present"]
