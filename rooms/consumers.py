@@ -48,7 +48,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     room_id = ""
     view = None  # "all" (moderators), "public" (other admitted people) or None (lobby)
     joined = False
-    held = None
+    held: list[str] | None = None  # live room events held while entering
     media_mode = None  # "mesh" or "link", looked up on the first media.state
 
     async def __call__(self, scope, receive, send):
@@ -87,7 +87,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.room_id = str(self.scope["url_route"]["kwargs"]["occurrence_id"])
         self.hub = get_hub()
         entry = await self.hub.door(self.scope, self.room_id)
-        if entry.close:
+        if isinstance(entry, selectors.Refused):
             await self.close(code=entry.close)
             return
         self.entry, self.attendee_id = entry, str(entry.attendee.pk)
@@ -236,7 +236,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
             if verdict == "refused":
                 raise Invalid(_("Too many messages; slow down."), code="rate_limited")
             message = messages.parse(raw)
-            handler = HANDLERS.get(message.get("type")) if isinstance(message.get("type"), str) else None
+            kind = message.get("type")
+            handler = HANDLERS.get(kind) if isinstance(kind, str) else None
             if handler is None:
                 raise Invalid(_("Unknown message type."), code="unknown_type")
             with translation.override(self.language):
@@ -257,12 +258,13 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if not self.entry.moderator:
             raise Forbidden(_("Only the room's moderators may do this."))
 
-    async def require_present(self, target: object):
-        """``target`` is another participant with a live connection in the room."""
+    async def require_present(self, target: object) -> str:
+        """``target``, another participant with a live connection in the room."""
         if not isinstance(target, str) or target == self.attendee_id or target not in await self.hub.store.present(
             room=self.room_id
         ):
             raise Invalid(_("That participant is not in the room."))
+        return target
 
     async def tell(self, target: str, frame: dict):
         """A frame for one participant's sockets, on whichever process they are."""
@@ -375,8 +377,7 @@ async def _built_in_media(consumer: RoomConsumer) -> bool:
 async def media_mute_request(consumer: RoomConsumer, message: dict):
     """A moderator asks a participant to turn their microphone off (the participant's page does it)."""
     consumer.require_moderator()
-    target = message.get("participant")
-    await consumer.require_present(target)
+    target = await consumer.require_present(message.get("participant"))
     await consumer.tell(target, {"type": "media.mute_request", "from": consumer.attendee_id})
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from rooms.errors import RoomError
@@ -32,7 +33,7 @@ class TransitionRefused(RoomError):
 
 
 class RoomPolicy:
-    statuses: dict[str, str] = {
+    statuses: dict[str, str | Promise] = {
         "scheduled": _("Scheduled"),
         "open": _("Open"),
         "live": _("Live"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -156,7 +157,7 @@ def chat_send(*, occurrence: Occurrence, attendee: Attendee, text: str, moderato
     return message
 
 
-def attendance_record(*, instance: str, opened: list[tuple] = (), closed: list[tuple] = ()) -> None:
+def attendance_record(*, instance: str, opened: Sequence[tuple] = (), closed: Sequence[tuple] = ()) -> None:
     """Write a batch of attendance (``rooms.live.attendance.AttendanceWriter``): the intervals ``opened``, as
     ``(id, occurrence_id, attendee_id, at)``, then those ``closed``, as ``(id, at)``.
 

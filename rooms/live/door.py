@@ -25,7 +25,7 @@ class Door:
         self.knocks: list[tuple[selectors.Knock, asyncio.Future]] = []
         self.checking: asyncio.Task | None = None
 
-    async def check(self, scope: dict, occurrence_id: str) -> selectors.Entry:
+    async def check(self, scope: dict, occurrence_id: str) -> selectors.Entry | selectors.Refused:
         future = self.tasks.loop.create_future()
         self.knocks.append((selectors.Knock(scope, occurrence_id), future))
         if self.checking is None or self.checking.done():

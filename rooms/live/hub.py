@@ -24,7 +24,7 @@ from rooms.live.tasks import Tasks
 from rooms.presence import MemoryStore, PresenceStore, RedisStore, Snapshot
 
 if TYPE_CHECKING:
-    from rooms.selectors import Entry
+    from rooms.selectors import Entry, Refused
     from scheduling.models import Occurrence
 
 
@@ -52,7 +52,7 @@ class Hub:
     def running(self) -> bool:
         return not self.loop.is_closed()
 
-    async def door(self, scope: dict, occurrence_id: str) -> Entry:
+    async def door(self, scope: dict, occurrence_id: str) -> Entry | Refused:
         """The door check of a socket (batched with those that knock meanwhile)."""
         return await self.doors.check(scope, occurrence_id)
 
