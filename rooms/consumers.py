@@ -12,12 +12,12 @@ import asyncio
 import json
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 
 from autobahn.exception import Disconnected
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.sessions import InstanceSessionWrapper
-from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -35,6 +35,7 @@ from rooms.live.presence import (
     presence_leave,
     presence_media_set,
 )
+from rooms.sessions import language_for
 from scheduling.models import Attendee
 
 log = logging.getLogger(__name__)
@@ -46,12 +47,16 @@ class RoomConsumer(AsyncWebsocketConsumer):
     channel_layer_alias = None
     attendee_id = ""
     room_id = ""
-    view = None  # "all" (moderators), "public" (other admitted people) or None (lobby)
+    view: str | None = None  # "all" (moderators), "public" (other admitted people) or None (lobby)
     joined = False
     held: list[str] | None = None  # live room events held while entering
-    media_mode = None  # "mesh" or "link", looked up on the first media.state
+    media_mode: str | None = None  # "mesh" or "link", looked up on the first media.state
+    buffer: list[tuple[int, str]]  # diffs (seq, frame) that wait for the snapshot being sent
+    interval_id: uuid.UUID | None = None  # the attendance interval, once admitted
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(
+        self, scope: dict, receive: Callable[[], Awaitable[dict]], send: Callable[[dict], Awaitable[None]]
+    ) -> None:
         # The leave path runs however the socket ends: a close, a failure, or a cancel by the server.
         # Without it a socket that failed stayed "present", with its attendance open and counted
         # against the attendee's connections, until the process restarted.
@@ -60,7 +65,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         finally:
             await self._leave()
 
-    async def dispatch(self, message):
+    async def dispatch(self, message: dict) -> None:
         # Skip Channels' per-message hop to a thread that closes stale DB connections: every
         # handler here that touches the database goes through database_sync_to_async, which does it.
         handler = getattr(self, f"{message['type'].replace('.', '_')}", None)
@@ -70,7 +75,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     # --- connection --------------------------------------------------------------------------
 
-    async def websocket_connect(self, message):
+    async def websocket_connect(self, message: dict) -> None:
         try:
             await self.connect()
         except Exception:
@@ -78,7 +83,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self._leave()
             await self.close(code=1011)
 
-    async def connect(self):
+    async def connect(self) -> None:
         # Frames skip Channels' session wrapper: it reads the session on every message but only
         # ever saves it on an HTTP response, and that was a tenth of a frame's cost on Daphne.
         wrapper = getattr(self.base_send, "__self__", None)
@@ -91,7 +96,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self.close(code=entry.close)
             return
         self.entry, self.attendee_id = entry, str(entry.attendee.pk)
-        self.language = _language(self.scope, entry.attendee)
+        self.language = language_for(self.scope, entry.attendee)
         self.seq, self.buffer, self.syncing = 0, [], False
         self.rate = messages.RateLimit()
         self.interval_id = None
@@ -118,11 +123,11 @@ class RoomConsumer(AsyncWebsocketConsumer):
         else:
             await self.send_json({"type": "lobby.waiting"})
 
-    def _hello(self, entry, *, connections: int) -> dict:
+    def _hello(self, entry: selectors.Entry, *, connections: int) -> dict:
         with translation.override(self.language):
             return selectors.room_hello(entry, connections=connections)
 
-    async def _enter(self):
+    async def _enter(self) -> None:
         """Start receiving the room: presence.state, then the recent chat, then live events."""
         self.view = "all" if self.entry.moderator else "public"
         self.syncing, self.buffer = True, []  # diffs wait until the snapshot they follow is sent
@@ -141,7 +146,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 continue  # already in the history
             await self.push(frame)
 
-    async def admitted_now(self):
+    async def admitted_now(self) -> None:
         """A moderator let this attendee in (told by the hub, on whichever process they decided)."""
         if self.view is not None:
             return
@@ -150,10 +155,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self.send_json({"type": "lobby.admitted"})
         await self._enter()
 
-    async def disconnect(self, code):
+    async def disconnect(self, code: int) -> None:
         await self._leave()
 
-    async def _leave(self):
+    async def _leave(self) -> None:
         if not self.joined:
             return
         self.joined = False
@@ -166,7 +171,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     # --- delivery (called by the hub) ----------------------------------------------------------
 
-    async def push(self, frame: str):
+    async def push(self, frame: str) -> None:
         try:
             await self.send_frame({"type": "websocket.send", "text": frame})
         except (Disconnected, OSError):
@@ -175,17 +180,17 @@ class RoomConsumer(AsyncWebsocketConsumer):
             # (an OSError).
             log.debug("frame for a closed socket of room %s dropped", self.room_id)
 
-    async def push_live(self, frame: str):
+    async def push_live(self, frame: str) -> None:
         """A room event (chat, status, signal) from the hub: held while entering, else sent."""
         if self.held is not None:
             self.held.append(frame)
         else:
             await self.push(frame)
 
-    async def send_json(self, content: dict):
+    async def send_json(self, content: dict) -> None:
         await self.push(json.dumps(content, ensure_ascii=False, separators=(",", ":")))
 
-    async def deliver_diff(self, seq: int, frame: str):
+    async def deliver_diff(self, seq: int, frame: str) -> None:
         if self.syncing:
             self.buffer.append((seq, frame))
         elif seq == self.seq + 1:
@@ -197,13 +202,13 @@ class RoomConsumer(AsyncWebsocketConsumer):
             self.syncing, self.buffer = True, [(seq, frame)]
             self.sync_task = asyncio.ensure_future(self._send_snapshot())
 
-    async def resync(self):
+    async def resync(self) -> None:
         if self.syncing or self.view is None:
             return
         self.syncing, self.buffer = True, []
         await self._send_snapshot()
 
-    async def _send_snapshot(self):
+    async def _send_snapshot(self) -> None:
         try:
             snapshot = await self.hub.snapshot(self.room_id)
             self.seq, frame = snapshot.frame(moderator=self.view == "all")
@@ -216,18 +221,18 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     # --- client messages -----------------------------------------------------------------------
 
-    async def receive(self, text_data=None, bytes_data=None):
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if not self.joined:
             return
         try:
-            await self._receive(text_data if text_data is not None else bytes_data)
+            await self._receive(text_data if text_data is not None else bytes_data or b"")
         except Exception:
             # Not the client's fault (a database that refuses writes, a bug): say so, keep the socket.
             log.exception("a message in room %s failed", self.room_id)
             with translation.override(self.language):
                 await self.send_json(internal_error())
 
-    async def _receive(self, raw: str | bytes):
+    async def _receive(self, raw: str | bytes) -> None:
         verdict = self.rate.take()
         if verdict == "close":
             await self.close(code=4429)
@@ -245,16 +250,16 @@ class RoomConsumer(AsyncWebsocketConsumer):
         except RoomError as exc:
             await self.error(exc.code, exc.message)
 
-    async def error(self, code: str, message: str):
+    async def error(self, code: str, message: str) -> None:
         await self.send_json({"type": "error", "code": code, "message": str(message)})
 
-    def require_admitted(self, action: str | None = None):
+    def require_admitted(self, action: str | None = None) -> None:
         if self.view is None:
             raise Forbidden(_("Wait until a moderator lets you in."))
         if action is not None and not self.entry.may.get(action, False):
             raise Forbidden(_("Your role may only listen in this room."))
 
-    def require_moderator(self):
+    def require_moderator(self) -> None:
         if not self.entry.moderator:
             raise Forbidden(_("Only the room's moderators may do this."))
 
@@ -266,16 +271,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
             raise Invalid(_("That participant is not in the room."))
         return target
 
-    async def tell(self, target: str, frame: dict):
+    async def tell(self, target: str, frame: dict) -> None:
         """A frame for one participant's sockets, on whichever process they are."""
         encoded = json.dumps(frame, separators=(",", ":"))
         await self.hub.publish(self.room_id, wire.ToAttendee(attendee=target, frame=encoded))
-
-
-def _language(scope, attendee) -> str:
-    cookies = scope.get("cookies") or {}
-    chosen = cookies.get(settings.LANGUAGE_COOKIE_NAME) or attendee.language or settings.LANGUAGE_CODE
-    return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 async def _invited(consumer: RoomConsumer, message: dict) -> Attendee:
@@ -289,17 +288,17 @@ async def _invited(consumer: RoomConsumer, message: dict) -> Attendee:
 
 # --- handlers: one per client message type: read it, authorise, call one service ------------------
 
-async def heartbeat(consumer: RoomConsumer, message: dict):
+async def heartbeat(consumer: RoomConsumer, message: dict) -> None:
     """Nothing to do: the process's own heartbeat keeps its connections listed, and Daphne's
     WebSocket pings close sockets whose peer vanished (their ``disconnect`` then runs)."""
 
 
-async def presence_sync(consumer: RoomConsumer, message: dict):
+async def presence_sync(consumer: RoomConsumer, message: dict) -> None:
     consumer.require_admitted()
     await consumer.resync()
 
 
-async def chat_send(consumer: RoomConsumer, message: dict):
+async def chat_send(consumer: RoomConsumer, message: dict) -> None:
     consumer.require_admitted("chat")
     text = messages.chat_text(message)
     await database_sync_to_async(services.chat_send)(
@@ -308,17 +307,17 @@ async def chat_send(consumer: RoomConsumer, message: dict):
     )
 
 
-async def hand_raise(consumer: RoomConsumer, message: dict):
+async def hand_raise(consumer: RoomConsumer, message: dict) -> None:
     consumer.require_admitted("hand")
     await presence_hand_set(hub=consumer.hub, room_id=consumer.room_id, attendee_id=consumer.attendee_id, raised=True)
 
 
-async def hand_lower(consumer: RoomConsumer, message: dict):
+async def hand_lower(consumer: RoomConsumer, message: dict) -> None:
     consumer.require_admitted("hand")
     await presence_hand_set(hub=consumer.hub, room_id=consumer.room_id, attendee_id=consumer.attendee_id, raised=False)
 
 
-async def lobby_admit(consumer: RoomConsumer, message: dict):
+async def lobby_admit(consumer: RoomConsumer, message: dict) -> None:
     consumer.require_moderator()
     attendee = await _invited(consumer, message)
     await database_sync_to_async(services.lobby_admit)(
@@ -327,7 +326,7 @@ async def lobby_admit(consumer: RoomConsumer, message: dict):
     )
 
 
-async def lobby_deny(consumer: RoomConsumer, message: dict):
+async def lobby_deny(consumer: RoomConsumer, message: dict) -> None:
     consumer.require_moderator()
     attendee = await _invited(consumer, message)
     await database_sync_to_async(services.lobby_deny)(
@@ -337,7 +336,7 @@ async def lobby_deny(consumer: RoomConsumer, message: dict):
     await presence_drop(hub=consumer.hub, room_id=consumer.room_id, attendee_id=str(attendee.pk))
 
 
-async def room_set_status(consumer: RoomConsumer, message: dict):
+async def room_set_status(consumer: RoomConsumer, message: dict) -> None:
     consumer.require_moderator()
     status, next_at = messages.status_change(message)
     await database_sync_to_async(services.room_status_set)(
@@ -346,14 +345,14 @@ async def room_set_status(consumer: RoomConsumer, message: dict):
     )
 
 
-async def signal(consumer: RoomConsumer, message: dict):
+async def signal(consumer: RoomConsumer, message: dict) -> None:
     consumer.require_admitted("signal")
     target, data = messages.signal(message)
     await consumer.require_present(target)
     await consumer.tell(target, {"type": "signal", "from": consumer.attendee_id, "data": data})
 
 
-async def media_state(consumer: RoomConsumer, message: dict):
+async def media_state(consumer: RoomConsumer, message: dict) -> None:
     """Join or leave the built-in call, turn camera or microphone on or off (shown in presence)."""
     consumer.require_admitted("signal")
     values = messages.media_flags(message)
@@ -374,7 +373,7 @@ async def _built_in_media(consumer: RoomConsumer) -> bool:
     return consumer.media_mode == "mesh"
 
 
-async def media_mute_request(consumer: RoomConsumer, message: dict):
+async def media_mute_request(consumer: RoomConsumer, message: dict) -> None:
     """A moderator asks a participant to turn their microphone off (the participant's page does it)."""
     consumer.require_moderator()
     target = await consumer.require_present(message.get("participant"))

@@ -7,12 +7,13 @@ import hashlib
 import hmac
 import json
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from rooms.models import Admission, AttendanceInterval, ChatMessage, RoomState
@@ -162,7 +163,7 @@ def _occurrence_key(occurrence_id: str) -> uuid.UUID | None:
         return None
 
 
-def _prepared(occurrences, attendees: list[Attendee]) -> dict[RoomPolicy, object]:
+def _prepared(occurrences: Iterable[Occurrence], attendees: list[Attendee]) -> dict[RoomPolicy, object]:
     """What each policy of the batch's sittings loads for its door checks (``RoomPolicy.prepare``), once."""
     by_policy: dict[RoomPolicy, list[Occurrence]] = {}
     for occurrence in occurrences:
@@ -301,7 +302,7 @@ def attendance_for(occurrence: Occurrence, *, now: datetime | None = None) -> li
     return sorted(result, key=lambda a: (a.attendee.name, str(a.attendee.pk)))
 
 
-def stale_intervals(*, instance: str, before: datetime):
+def stale_intervals(*, instance: str, before: datetime) -> QuerySet[AttendanceInterval]:
     return AttendanceInterval.objects.filter(Q(left_at__isnull=True) & Q(last_seen_at__lt=before)).exclude(
         instance=instance
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -182,7 +183,7 @@ def attendance_record(*, instance: str, opened: Sequence[tuple] = (), closed: Se
             _attendance_close(interval_id, at)
 
 
-def _attendance_close(interval_id, at: datetime) -> None:
+def _attendance_close(interval_id: uuid.UUID, at: datetime) -> None:
     AttendanceInterval.objects.filter(pk=interval_id, left_at__isnull=True).update(left_at=at, last_seen_at=at)
 
 

@@ -1,7 +1,7 @@
 """Attendance intervals, written in batches: one trip to the database for the admissions and leaves
 of this process in the last moment. One INSERT per joiner on Daphne's single database thread made a
 join storm wait for the database: a row costs 0.7 ms written alone, 0.14 ms in a batch of 200
-(bench/README.md, "Join storms"). A failed write is retried until it succeeds; ``close`` returns a
+(docs/performance.md, "Join storms"). A failed write is retried until it succeeds; ``close`` returns a
 future that resolves once its batch is written (a leaving socket waits for it).
 """
 

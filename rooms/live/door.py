@@ -2,7 +2,7 @@
 that knocks while the previous trip is under way. Checked alone, each socket cost four queries on
 Daphne's one database thread (a third of a join storm's CPU); a batch costs three, however many
 knock (``selectors.room_entries``). With it a storm of 200 converged in 0.38-0.49 s, not 1.66 s
-(bench/README.md, "Join storms").
+(docs/performance.md, "Join storms").
 """
 
 from __future__ import annotations

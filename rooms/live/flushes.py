@@ -5,7 +5,7 @@ Every diff is a frame to every socket of the room (about 50 µs each on Daphne),
 grows with the room (``rooms.presence.flush_window``: 15 ms, plus 0.25 ms per participant, at most
 250 ms): a join storm then costs at most about a fifth of a core in frame writes. With Redis the
 changes wait in the room's pending set and whichever process flushes first takes them all, so two
-processes send no more diffs than one (bench/README.md, "Join storms").
+processes send no more diffs than one (docs/performance.md, "Join storms").
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ class Flushes:
         """The room's presence now, read once for all of this process's sockets that ask meanwhile.
 
         In a join storm every joiner needs the whole list; one read per joiner moved the room
-        N times over (bench/README.md). A read serves only those who asked before it started:
+        N times over (docs/performance.md). A read serves only those who asked before it started:
         they already buffer the diffs that follow it. Later askers share the next read.
         """
         waiting = self.snapshots.get(room_id)

@@ -33,7 +33,7 @@ class MemoryStore:
 
     shared = False
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._lock = threading.Lock()
         self._rooms: dict[str, _MemoryRoom] = {}
         self._connections: dict[str, tuple[str, str]] = {}

@@ -38,8 +38,8 @@ def channel_name(room: str) -> str:
     return f"{key_prefix()}ch:{room}"
 
 
-def _decode(value) -> str:
-    return value.decode() if isinstance(value, bytes) else value
+def _decode(value: object) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 class RedisStore:
