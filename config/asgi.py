@@ -33,7 +33,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from config.origins import OriginValidator  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
-from rooms.hub import current_hub, get_hub  # noqa: E402
+from rooms.live.hub import current_hub, get_hub  # noqa: E402
 
 
 class StartsTheHub:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import uuid
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -13,9 +15,9 @@ from django.utils.translation import gettext as _
 
 from rooms import selectors, signals, wire
 from rooms.errors import Forbidden, Invalid
-from rooms.hub import publish_from_sync
 from rooms.models import Admission, AttendanceInterval, AuditEntry, ChatMessage, RoomState
 from rooms.policies import TransitionRefused, policy_for
+from rooms.publish import publish_on_commit
 from scheduling.models import Attendee, Occurrence
 
 CHAT_MAX_LENGTH = 2000
@@ -26,7 +28,7 @@ def _encode(value: dict) -> str:
 
 
 def _tell(occurrence: Occurrence, envelope: wire.Envelope) -> None:
-    transaction.on_commit(lambda: publish_from_sync(str(occurrence.pk), envelope))
+    publish_on_commit(str(occurrence.pk), envelope)
 
 
 def _require_moderator(occurrence: Occurrence, by: Attendee | None) -> None:
@@ -156,8 +158,8 @@ def chat_send(*, occurrence: Occurrence, attendee: Attendee, text: str, moderato
     return message
 
 
-def attendance_record(*, instance: str, opened: list[tuple] = (), closed: list[tuple] = ()) -> None:
-    """Write a batch of attendance (``rooms.hub.AttendanceWriter``): the intervals ``opened``, as
+def attendance_record(*, instance: str, opened: Sequence[tuple] = (), closed: Sequence[tuple] = ()) -> None:
+    """Write a batch of attendance (``rooms.live.attendance.AttendanceWriter``): the intervals ``opened``, as
     ``(id, occurrence_id, attendee_id, at)``, then those ``closed``, as ``(id, at)``.
 
     One transaction for the batch; should a row be refused (its sitting deleted meanwhile), the
@@ -181,7 +183,7 @@ def attendance_record(*, instance: str, opened: list[tuple] = (), closed: list[t
             _attendance_close(interval_id, at)
 
 
-def _attendance_close(interval_id, at: datetime) -> None:
+def _attendance_close(interval_id: uuid.UUID, at: datetime) -> None:
     AttendanceInterval.objects.filter(pk=interval_id, left_at__isnull=True).update(left_at=at, last_seen_at=at)
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import hmac
 
+from django.conf import settings
+
 from scheduling.models import Attendee, Occurrence
 
 SESSION_KEY = "hadir_links"
@@ -73,3 +75,10 @@ def attendee_for(session_or_scope, user, occurrence: Occurrence) -> Attendee | N
     if found is not None:
         found.event = occurrence.event  # loaded with the occurrence: not read again
     return found
+
+
+def language_for(scope: dict, attendee: Attendee) -> str:
+    """The language of a room socket: the language cookie, else the attendee's, else the default."""
+    cookies = scope.get("cookies") or {}
+    chosen = cookies.get(settings.LANGUAGE_COOKIE_NAME) or attendee.language or settings.LANGUAGE_CODE
+    return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
