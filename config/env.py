@@ -106,6 +106,13 @@ def secret_key(*, debug: bool) -> str:
     fail("SECRET_KEY", "is not set; it is required when DEBUG is off (set DEBUG=1 for development)")
 
 
+def secret_key_fallbacks(name: str) -> list[str]:
+    keys = listing(name, "")
+    if any(len(key) < 32 for key in keys):
+        fail(name, "holds a key shorter than 32 characters")
+    return keys
+
+
 def database(name: str, default: str) -> dict:
     raw = os.environ.get(name) or default
     parsed = urlparse(raw)

@@ -17,6 +17,8 @@ VAR_DIR = BASE_DIR / "var"
 
 DEBUG = env.boolean("DEBUG", False)
 SECRET_KEY = env.secret_key(debug=DEBUG)
+# Keys that still verify (sessions, password resets, every personal link) after a rotation.
+SECRET_KEY_FALLBACKS = env.secret_key_fallbacks("SECRET_KEY_FALLBACKS")
 ALLOWED_HOSTS = env.listing("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 HADIR_BASE_URL = env.url("HADIR_BASE_URL", "http://127.0.0.1:8000")
 # The site's own origin may always post forms; the variable adds others (an admin host, say).
