@@ -110,6 +110,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # per test run, so that two runs on one machine do not share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-hadir-{os.getpid()}.sqlite3")}
 else:
+    # Django's psycopg pool, not persistent connections: Daphne (Django's ASGI handler) runs each
+    # request's sync code in a thread of its own, so a persistent connection is one per request
+    # thread, left open; the pool lends a connection for a request or a WebSocket database call
+    # and takes it back at the end (CONN_MAX_AGE must stay 0). A process holds at most
+    # HADIR_DB_POOL_MAX; docs/deployment.md ("Capacity") counts what N processes need. With
+    # health checks a lent connection is checked first (one round trip), so one that PostgreSQL
+    # or a proxy dropped is replaced before it fails a request.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.boolean("HADIR_DB_HEALTH_CHECKS", True)
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "application_name": "hadir",
+        "pool": {
+            "min_size": env.integer("HADIR_DB_POOL_MIN", 2),
+            "max_size": env.integer("HADIR_DB_POOL_MAX", 10),
+            "timeout": env.integer("HADIR_DB_POOL_TIMEOUT", 10),
+        },
+    })
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
