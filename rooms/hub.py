@@ -22,6 +22,7 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.utils import timezone
 
+from config import metrics
 from rooms import presence, selectors, wire
 from rooms.presence import MemoryStore, PresenceStore, RedisStore, Snapshot, channel_name
 
@@ -339,6 +340,7 @@ class Hub:
             return
         match envelope:
             case wire.Diff(seq_all, seq_public, frame_all, frame_public):
+                metrics.PRESENCE_DIFFS.inc()
                 for socket in list(room.sockets):
                     if socket.view == "all" and seq_all:
                         await socket.deliver_diff(seq_all, frame_all)
