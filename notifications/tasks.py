@@ -4,7 +4,7 @@ import socket
 
 from django.utils import timezone
 
-from notifications import delivery, services
+from notifications import delivery, retention, services
 from notifications.models import WorkerHeartbeat
 
 TICK = "tick"
@@ -25,3 +25,7 @@ def tick() -> dict:
     reminders = services.reminders_enqueue()
     return {"reminders": len(reminders), "delivered": delivery.deliver()}
 
+
+def purge() -> dict:
+    """Daily (a django-q2 Schedule): the outbox rows past their retention (``retention``)."""
+    return retention.outbox_purge()
