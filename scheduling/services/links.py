@@ -35,10 +35,10 @@ def links_rekey(*, dry_run: bool = False) -> dict[str, int]:
             for attendee in batch:
                 signals.join_link_changed.send(sender=Attendee, attendee=attendee)
     with transaction.atomic():
-        batch = list(feeds.select_for_update())
-        for feed in batch:
+        rows = list(feeds.select_for_update())
+        for feed in rows:
             feed.token_salt = tokens.new_salt()
             feed.token_hash = tokens.token_hash(tokens.token_for("feed", feed.token_salt))
-        CalendarFeed.objects.bulk_update(batch, ["token_salt", "token_hash"], batch_size=BATCH)
+        CalendarFeed.objects.bulk_update(rows, ["token_salt", "token_hash"], batch_size=BATCH)
     logger.warning("links re-keyed: %s", counts)
     return counts
