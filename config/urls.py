@@ -3,13 +3,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from config import accounts, views
+from config import accounts, metrics, views
 
 handler404 = "config.api.not_found"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/details", views.healthz_details, name="healthz_details"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("timezone/", views.set_timezone, name="set_timezone"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

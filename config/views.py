@@ -1,18 +1,28 @@
 import zoneinfo
 
 from django.conf import settings
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from config.health import health_report
+from config.health import details_report, health_report
+from config.metrics import allowed
 from config.middleware import SESSION_TIMEZONE_KEY
 
 
 async def healthz(request):
     report = await health_report()
     return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+
+
+@require_GET
+async def healthz_details(request):
+    """Every part with its figures, for the operator (the metrics token or network)."""
+    if not allowed(request, token=settings.HADIR_METRICS_TOKEN, networks=settings.HADIR_METRICS_ALLOW):
+        return HttpResponse(status=403)
+    report = await details_report()
+    return JsonResponse(report, status=503 if report["status"] == "unavailable" else 200)
 
 
 def home(request):

@@ -16,7 +16,7 @@ from config.proxy import request_address
 from hearings import ical, policies, selectors, services
 from hearings.forms import CaseForm, HearingForm, ObserverForm, ParticipantForm, StatusForm
 from hearings.models import Case, CaseType, Court, Hearing, Status
-from scheduling.tokens import token_hash
+from scheduling.tokens import token_hash, token_matches
 
 
 def _show_errors(request, form, exc: ValidationError) -> None:
@@ -199,7 +199,9 @@ def hearing_record(request, hearing_id):
 def observe(request, token):
     hearing = Hearing.objects.select_related("case__court", "occurrence").filter(
         observer_token_hash=token_hash(token), is_public=True,
-    ).first()
+    ).first() if len(token) <= 128 else None
+    if hearing is not None and not token_matches("observe", hearing.observer_salt, token):
+        hearing = None
     if hearing is None:
         raise Http404(_("This observer link is not valid."))
     form = ObserverForm(request.POST or None)

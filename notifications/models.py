@@ -129,3 +129,15 @@ class ShortNotice(models.Model):
     @property
     def required_days(self) -> int:
         return self.required.days
+
+
+class WorkerHeartbeat(models.Model):
+    """The last time a worker ran the every-minute tick (``notifications.tasks.tick``): how old it is
+    tells the health check and ``/metrics`` whether the worker cluster still runs its tasks."""
+
+    name = models.CharField(max_length=64, primary_key=True)
+    beat_at = models.DateTimeField()
+    host = models.CharField(max_length=255, blank=True)
+
+    def __str__(self):
+        return f"{self.name} at {self.beat_at.isoformat()}"

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config import metrics
 from rooms import selectors, signals, wire
 from rooms.errors import Forbidden, Invalid
 from rooms.models import Admission, AttendanceInterval, AuditEntry, ChatMessage, RoomState
@@ -153,6 +154,7 @@ def chat_send(*, occurrence: Occurrence, attendee: Attendee, text: str, moderato
         message = ChatMessage.objects.create(
             occurrence=occurrence, attendee=attendee, text=text, as_moderator=moderator
         )
+        metrics.CHAT_MESSAGES.inc()
         frame = selectors.chat_frame(message, selectors.participant_of(attendee, policy, moderator=moderator))
         _tell(occurrence, wire.ToAdmitted(frame=frame))
     return message

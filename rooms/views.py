@@ -47,6 +47,8 @@ def join(request, token: str):
         Attendee.objects.select_related("event").filter(join_token_hash=tokens.token_hash(token)).first()
         if len(token) <= 128 else None
     )
+    if attendee is not None and not tokens.token_matches("join", attendee.join_token_salt, token):
+        attendee = None
     if attendee is None:
         return _notice(
             request, status=404, title=_("Unknown link"),
@@ -67,7 +69,7 @@ def join(request, token: str):
     sign_in = _sign_in_first(request, attendee, policy_for(attendee.event), occurrence)
     if sign_in is not None:
         return sign_in
-    remember_attendee(request.session, attendee)
+    remember_attendee(request.session, attendee, token=token)
     response = redirect("rooms:room", occurrence_id=occurrence.pk)
     if attendee.language in dict(settings.LANGUAGES) and not request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME):
         # The invitee's language (from the invite) for the room, until they pick another one.

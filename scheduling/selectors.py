@@ -182,12 +182,13 @@ def attendee_by_join_token(token: str) -> Attendee | None:
     """The active attendee whose personal link this is (removed and revoked links give None)."""
     if not token or len(token) > 128:
         return None
-    return (
+    attendee = (
         Attendee.objects.select_related("event", "event__organizer", "user")
         .filter(join_token_hash=tokens.token_hash(token), removed_at__isnull=True,
                 join_token_revoked_at__isnull=True)
         .first()
     )
+    return attendee if attendee is not None and tokens.token_matches("join", attendee.join_token_salt, token) else None
 
 
 def current_or_next_occurrence(*, attendee: Attendee, now: datetime) -> Occurrence | None:
@@ -205,11 +206,12 @@ def current_or_next_occurrence(*, attendee: Attendee, now: datetime) -> Occurren
 def feed_by_token(token: str) -> CalendarFeed | None:
     if not token or len(token) > 128:
         return None
-    return (
+    feed = (
         CalendarFeed.objects.select_related("user")
         .filter(token_hash=tokens.token_hash(token), revoked_at__isnull=True)
         .first()
     )
+    return feed if feed is not None and tokens.token_matches("feed", feed.token_salt, token) else None
 
 
 def feed_events(*, feed: CalendarFeed) -> QuerySet[Event]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Protocol
 
+from config import metrics
 from rooms import wire
 from rooms.live.chat import CHAT_PREFIX, ChatHistory
 
@@ -107,6 +108,7 @@ class Registry:
             return
         match envelope:
             case wire.Diff(seq_all, seq_public, frame_all, frame_public):
+                metrics.PRESENCE_DIFFS.inc()
                 for socket in list(room.sockets):
                     if socket.view == "all" and seq_all:
                         await socket.deliver_diff(seq_all, frame_all)

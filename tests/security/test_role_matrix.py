@@ -112,6 +112,9 @@ def code(w) -> dict:
 SITE = [
     page("home", "get", "/", ok=EVERYONE),
     page("health", "get", "/healthz", ok=EVERYONE),
+    # The operator's: a Bearer token or an allowed network (none configured here), never a role.
+    page("health details", "get", "/healthz/details", others=403, signed_out=403),
+    page("metrics", "get", "/metrics", others=403, signed_out=403),
     page("language (link)", "get", "/i18n/setlang/?next=/", ok=EVERYONE),
     page("language", "post", "/i18n/setlang/", {"language": "id", "next": "/"}, ok=EVERYONE),
     page("time zone", "post", "/timezone/", {"timezone": "Asia/Makassar", "next": "/"}, ok=EVERYONE),
