@@ -2,7 +2,7 @@
 
 import icalendar
 
-from notifications.delivery import message_id_for
+from notifications.mime import message_id_for
 from notifications.models import Message
 from tests.notifications import factories
 
