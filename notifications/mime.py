@@ -35,7 +35,9 @@ class InviteEmail(EmailMultiAlternatives):
             message = super().message()
             for part in message.walk():
                 if part.get_content_type() == "text/calendar" and not part.get_filename():
-                    part.set_param("method", self.method, requote=False)
+                    # Written whole: ``set_param`` would re-serialise the charset Django set, quoted twice.
+                    charset = part.get_content_charset() or "utf-8"
+                    part.replace_header("Content-Type", f"text/calendar; method={self.method}; charset={charset}")
             self._built = message
         return self._built
 
