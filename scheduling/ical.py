@@ -7,7 +7,6 @@ recipient per invite, METHOD REQUEST or CANCEL; the subscription feed is METHOD 
 """
 
 import contextlib
-import functools
 import zoneinfo
 from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
@@ -17,11 +16,12 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone as dj_timezone
 from django.utils import translation
 from django.utils.translation import gettext as _
-from icalendar import Alarm, Calendar, Timezone, vCalAddress, vDuration, vRecur
+from icalendar import Alarm, Calendar, vCalAddress, vDuration, vRecur
 from icalendar import Event as VEvent
 
 from scheduling import recurrence, selectors
 from scheduling.models import Attendee, CalendarFeed, Event, Occurrence
+from scheduling.vtimezone import vtimezone
 
 PRODID = "-//Hadir//Hadir 1.0//EN"
 FEED_REFRESH = timedelta(hours=1)
@@ -227,16 +227,10 @@ def feed_calendar(*, feed: CalendarFeed) -> Calendar:
     return calendar
 
 
-@functools.lru_cache(maxsize=64)
-def _vtimezone(tzid: str) -> Timezone:
-    # Building a VTIMEZONE from tzdata takes tens of milliseconds; it depends only on the TZID.
-    return Timezone.from_tzid(tzid)
-
-
 def _add_timezones(calendar: Calendar) -> None:
     """A VTIMEZONE for every TZID used, before the events (what ``add_missing_timezones`` does)."""
     for index, tzid in enumerate(sorted(calendar.get_missing_tzids())):
-        calendar.subcomponents.insert(index, _vtimezone(tzid))
+        calendar.subcomponents.insert(index, vtimezone(tzid))
 
 
 def calendar_bytes(calendar: Calendar) -> bytes:
