@@ -47,6 +47,15 @@ def one_line(value: str) -> str:
     return " ".join("".join(" " if has_control_characters(char) else char for char in value).split())
 
 
+def _reply_to(message: Message) -> list[str]:
+    """A person who writes back reaches the organiser; the calendar's answer goes to the invite's
+    ORGANIZER, Hadir's reply address (``scheduling.replies``)."""
+    organizer = message.event.organizer if message.event_id else None
+    if organizer is None or not organizer.email:
+        return []
+    return [formataddr((one_line(organizer.get_full_name() or organizer.get_username()), organizer.email))]
+
+
 def build_email(message: Message) -> EmailMultiAlternatives:
     """multipart/mixed: [multipart/alternative: plain, HTML, text/calendar; method=X], invite.ics.
 
@@ -58,6 +67,7 @@ def build_email(message: Message) -> EmailMultiAlternatives:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[formataddr((one_line(message.name), message.email))],
         headers={"Message-ID": message_id_for(message.idempotency_key), "Content-Language": message.language},
+        reply_to=_reply_to(message),
         method=message.method,
     )
     email.attach_alternative(message.body_html, "text/html")

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from scheduling import policies, selectors, services
 from scheduling.errors import Conflict, SchedulingError
-from scheduling.models import Attendee, Event, Occurrence
+from scheduling.models import Attendee, Event, Occurrence, SittingAnswer
 from scheduling.services.validation import EARLIEST, LATEST
 
 MAX_RANGE = timedelta(days=366)
@@ -27,10 +27,26 @@ MAX_RANGE = timedelta(days=366)
 # ---------------------------------------------------------------- serializers
 
 
+class SittingAnswerSerializer(serializers.ModelSerializer):
+    occurrence = serializers.UUIDField(source="occurrence_id", read_only=True)
+
+    class Meta:
+        model = SittingAnswer
+        fields = ["occurrence", "rsvp", "comment"]
+        read_only_fields = fields
+
+
 class AttendeeSerializer(serializers.ModelSerializer):
+    """``rsvp`` answers the series; ``sitting_answers`` the sittings answered otherwise."""
+
+    sitting_answers = SittingAnswerSerializer(many=True, read_only=True)
+
     class Meta:
         model = Attendee
-        fields = ["id", "name", "email", "role", "rsvp", "language", "timezone", "removed_at"]
+        fields = [
+            "id", "name", "email", "role", "rsvp", "rsvp_comment", "sitting_answers", "language", "timezone",
+            "removed_at",
+        ]
         read_only_fields = fields
 
 
@@ -189,7 +205,7 @@ def _visible_events(user):
     return (
         selectors.events_for_person(user=user)
         .select_related("organizer")
-        .prefetch_related("attendees")
+        .prefetch_related("attendees__sitting_answers")
         .order_by("start")
     )
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, vCalAddress, vDuration, vRecur
 from icalendar import Event as VEvent
 
-from scheduling import recurrence, selectors
+from scheduling import recurrence, replies, selectors
 from scheduling.models import Attendee, CalendarFeed, Event, Occurrence
 from scheduling.vtimezone import vtimezone
 
@@ -40,9 +40,15 @@ def _calendar(method: str) -> Calendar:
     return calendar
 
 
-def _organizer_address(event: Event) -> vCalAddress:
+def organizer_email(event: Event) -> str:
+    return event.organizer.email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+
+
+def _organizer_address(event: Event, attendee: Attendee | None = None) -> vCalAddress:
+    """The organiser's name; the address is, in an invite, the recipient's reply address at Hadir
+    (``scheduling.replies``: where their calendar's answer goes), else the organiser's own."""
     organizer = event.organizer
-    email = organizer.email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    email = replies.reply_address(attendee) if attendee is not None else organizer_email(event)
     address = vCalAddress(f"mailto:{email}")
     address.params["CN"] = organizer.get_full_name() or organizer.get_username()
     return address
@@ -55,13 +61,16 @@ def _is_organizer(event: Event, attendee: Attendee) -> bool:
     return bool(attendee.email) and attendee.email.lower() == (organizer.email or "").lower()
 
 
-def _attendee_address(attendee: Attendee) -> vCalAddress:
+def _attendee_address(attendee: Attendee, *, chair: bool = False) -> vCalAddress:
+    """The recipient's ATTENDEE line. The organiser's own copy lists them as the CHAIR who has
+    accepted (RFC 5546 forbids a REQUEST addressed to nobody; a PUBLISH copy would be a second,
+    unrelated event in the organiser's calendar next to the one in their feed)."""
     address = vCalAddress(f"mailto:{attendee.email}")
     address.params["CN"] = attendee.name
-    address.params["ROLE"] = "REQ-PARTICIPANT"
+    address.params["ROLE"] = "CHAIR" if chair else "REQ-PARTICIPANT"
     address.params["CUTYPE"] = "INDIVIDUAL"
-    address.params["PARTSTAT"] = attendee.rsvp
-    address.params["RSVP"] = "TRUE"
+    address.params["PARTSTAT"] = "ACCEPTED" if chair else attendee.rsvp
+    address.params["RSVP"] = "FALSE" if chair else "TRUE"
     return address
 
 
@@ -88,7 +97,7 @@ def _component(event: Event, *, attendee: Attendee | None, with_attendee: bool, 
     component.add("dtstamp", stamp)
     component.add("last-modified", event.updated_at.astimezone(UTC))
     component.add("summary", event.title)
-    component.add("organizer", _organizer_address(event))
+    component.add("organizer", _organizer_address(event, attendee if with_attendee and attendee else None))
     component.add("transp", "OPAQUE")
     description = event.description.strip()
     if attendee is not None:
@@ -97,8 +106,8 @@ def _component(event: Event, *, attendee: Attendee | None, with_attendee: bool, 
         description = f"{description}\n\n{line}" if description else line
         component.add("url", link)
         component.add("location", link)
-        if with_attendee and attendee.email and not _is_organizer(event, attendee):
-            component.add("attendee", _attendee_address(attendee))
+        if with_attendee and attendee.email:
+            component.add("attendee", _attendee_address(attendee, chair=_is_organizer(event, attendee)))
     if description:
         component.add("description", description)
     return component

@@ -14,7 +14,7 @@ Arguments (all keyword):
 - occurrence_cancelled(occurrence)               # one sitting of a series; send CANCEL with it
 - attendee_added(attendee, notify: bool)         # added later; notify=False: send nothing
 - attendee_removed(attendee)                     # attendee.removed_at is set; send them a CANCEL
-- rsvp_recorded(attendee)
+- rsvp_recorded(attendee, occurrence)           # an answer; occurrence None: to the series
 - join_link_changed(attendee)                    # link rotated or revoked: whoever entered with the
                                                  # old one is out (rooms close their sockets)
 - join_link_resend(attendee, key: str)           # send the invite with the current link again;
