@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from scheduling import policies, selectors, services
 from scheduling.errors import Conflict, SchedulingError
-from scheduling.models import Attendee, Event, Occurrence, SittingAnswer
+from scheduling.models import Attendee, Event, Occurrence
 from scheduling.services.validation import EARLIEST, LATEST
 
 MAX_RANGE = timedelta(days=366)
@@ -27,26 +27,19 @@ MAX_RANGE = timedelta(days=366)
 # ---------------------------------------------------------------- serializers
 
 
-class SittingAnswerSerializer(serializers.ModelSerializer):
+class SittingAnswerSerializer(serializers.Serializer):
     occurrence = serializers.UUIDField(source="occurrence_id", read_only=True)
-
-    class Meta:
-        model = SittingAnswer
-        fields = ["occurrence", "rsvp", "comment"]
-        read_only_fields = fields
+    rsvp = serializers.ChoiceField(choices=Attendee.Rsvp.choices, read_only=True)
+    comment = serializers.CharField(read_only=True)
 
 
 class AttendeeSerializer(serializers.ModelSerializer):
-    """``rsvp`` answers the series; ``sitting_answers`` the sittings answered otherwise."""
-
-    sitting_answers = SittingAnswerSerializer(many=True, read_only=True)
+    sitting_answers = SittingAnswerSerializer(many=True, read_only=True, help_text="Sittings answered otherwise.")
 
     class Meta:
         model = Attendee
-        fields = [
-            "id", "name", "email", "role", "rsvp", "rsvp_comment", "sitting_answers", "language", "timezone",
-            "removed_at",
-        ]
+        fields = ["id", "name", "email", "role", "rsvp", "rsvp_comment", "sitting_answers", "language", "timezone",
+                  "removed_at"]
         read_only_fields = fields
 
 

@@ -6,7 +6,6 @@ UID and carrying the RECURRENCE-ID of the sitting's original start. iTIP (RFC 55
 recipient per invite, METHOD REQUEST or CANCEL; the subscription feed is METHOD PUBLISH.
 """
 
-import contextlib
 import zoneinfo
 from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
@@ -19,12 +18,14 @@ from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, vCalAddress, vDuration, vRecur
 from icalendar import Event as VEvent
 
-from scheduling import recurrence, replies, selectors
+from scheduling import guidance, languages, recurrence, replies, selectors
 from scheduling.models import Attendee, CalendarFeed, Event, Occurrence
 from scheduling.vtimezone import vtimezone
 
 PRODID = "-//Hadir//Hadir 1.0//EN"
 FEED_REFRESH = timedelta(hours=1)
+# What a subscribed feed is served as: the iTIP method says it is a publication, not an invitation.
+FEED_CONTENT_TYPE = "text/calendar; charset=utf-8; method=PUBLISH"
 
 
 def absolute_url(path: str) -> str:
@@ -89,7 +90,9 @@ def _master_end(event: Event, zone: zoneinfo.ZoneInfo) -> datetime:
     return recurrence.sitting_end(event.start, zone, event.duration, recurring=event.is_recurring)
 
 
-def _component(event: Event, *, attendee: Attendee | None, with_attendee: bool, stamp: datetime) -> VEvent:
+def _component(
+    event: Event, *, attendee: Attendee | None, with_attendee: bool, stamp: datetime, note: str = ""
+) -> VEvent:
     """The properties every VEVENT of the event carries (master and overrides alike)."""
     component = VEvent()
     component.add("uid", event.uid)
@@ -99,11 +102,11 @@ def _component(event: Event, *, attendee: Attendee | None, with_attendee: bool, 
     component.add("summary", event.title)
     component.add("organizer", _organizer_address(event, attendee if with_attendee and attendee else None))
     component.add("transp", "OPAQUE")
-    description = event.description.strip()
+    description = "\n\n".join(filter(None, [note, event.description.strip()]))
     if attendee is not None:
         link = absolute_url(attendee.join_path)
-        line = _("Your personal link to join: %(url)s") % {"url": link}
-        description = f"{description}\n\n{line}" if description else line
+        lines = [*guidance.invite_guidance(attendee), _("Your personal link to join: %(url)s") % {"url": link}]
+        description = "\n\n".join(filter(None, [description, "\n".join(lines)]))
         component.add("url", link)
         component.add("location", link)
         if with_attendee and attendee.email:
@@ -140,10 +143,13 @@ def event_components(
                 Q(is_override=True) | Q(is_rdate=True)
             )
         )
-    master = _component(event, attendee=attendee, with_attendee=with_attendee, stamp=stamp)
+    # A single sitting's domain state (a hearing adjourned: CANCELLED with the reason first).
+    state = None if event.rrule else guidance.sitting_state(event)
+    note = state.note if state else ""
+    master = _component(event, attendee=attendee, with_attendee=with_attendee, stamp=stamp, note=note)
     master.add("dtstart", _local(event.start, zone))
     master.add("dtend", _local(_master_end(event, zone), zone))
-    master.add("status", "CONFIRMED")
+    master.add("status", "CANCELLED" if state and state.cancelled else "CONFIRMED")
     if event.rrule:
         master.add("rrule", vRecur.from_ical(event.rrule))
         exdates = recurrence.parse_instants(event.exdates)
@@ -184,14 +190,15 @@ def invite_calendar(
     zone = recurrence.zone_for(event.timezone)
     stamp = dj_timezone.now().astimezone(UTC)
     calendar = _calendar(method)
-    # The attendee's own language when they have one; else the caller's (notifications choose it).
-    language = translation.override(attendee.language) if attendee.language else contextlib.nullcontext()
-    with language:
+    # The recipient's language (their own, else their profile's, else their organisation's).
+    with translation.override(languages.attendee_language(attendee)):
         if method == "REQUEST":
             for component in event_components(event=event, attendee=attendee, stamp=stamp):
                 calendar.add_component(component)
         else:
-            component = _component(event, attendee=attendee, with_attendee=True, stamp=stamp)
+            state = guidance.sitting_state(event) if occurrence is None and not event.rrule else None
+            note = state.note if state else ""
+            component = _component(event, attendee=attendee, with_attendee=True, stamp=stamp, note=note)
             if occurrence is None:
                 component.add("dtstart", _local(event.start, zone))
                 component.add("dtend", _local(_master_end(event, zone), zone))

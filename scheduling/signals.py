@@ -8,7 +8,8 @@ Arguments (all keyword):
 - event_created(event)                           # with its first attendees: invite them all
 - event_changed(event, changes: set[str])        # series-wide change; SEQUENCE already bumped;
                                                  # changes ⊆ {title, description, start, duration,
-                                                 # rrule, timezone}
+                                                 # rrule, timezone, status}; status: the
+                                                 # domain app's state (event_restate)
 - event_cancelled(event)                         # also a single event's only sitting cancelled
 - occurrence_moved(occurrence, previous_start)   # one sitting moved; exported with RECURRENCE-ID
 - occurrence_cancelled(occurrence)               # one sitting of a series; send CANCEL with it

@@ -161,6 +161,9 @@ def test_a_reply_for_one_sitting_changes_that_sittings_answer_only(series, clien
     attendee.refresh_from_db()
     assert attendee.rsvp == "ACCEPTED"
     assert list(SittingAnswer.objects.values_list("occurrence_id", "rsvp")) == [(third.pk, "DECLINED")]
+    if client == "gmail":
+        (notice,) = [text for text in notices(series) if "on " in text]
+        assert notice.startswith("Siti answered “Declined” to “Matematika” on ")
     # An answer to the whole series afterwards replaces the sitting's own.
     services.attendee_rsvp(attendee=attendee, rsvp="TENTATIVE")
     assert not SittingAnswer.objects.exists()
