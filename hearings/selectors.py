@@ -171,6 +171,20 @@ def participants_of(hearing: Hearing) -> list[HearingParticipant]:
     )
 
 
+def participants_table(hearing: Hearing) -> tuple[list[str], list[list[str]]]:
+    """(header, rows) of a hearing's participant list for ``config.exports``: machine-readable
+    role and answer, then the role as the reader's language says it."""
+    header = ["name", "email", "role", "role_label", "linked_to", "answer", "answer_comment"]
+    rows = []
+    for seat in participants_of(hearing):
+        linked = seat.represents or seat.interprets_for
+        rows.append([
+            seat.attendee.name, seat.attendee.email, seat.role, str(seat.get_role_display()),
+            linked.attendee.name if linked else "", seat.attendee.rsvp, seat.attendee.rsvp_comment,
+        ])
+    return header, rows
+
+
 def today_for_clerk(*, user: AnyUser, now: datetime | None = None) -> list[dict[str, Any]]:
     """The clerk's dashboard: today's hearings in their courts, with who is present and who waits."""
     from rooms.selectors import room_presence

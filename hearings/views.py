@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_http_methods, require_POST, require_safe
 
+from config.exports import table_response
 from config.proxy import request_address
 from hearings import ical, policies, selectors, services
 from hearings.forms import CaseForm, HearingForm, ObserverForm, ParticipantForm, StatusForm
@@ -130,6 +131,7 @@ def _hearing_page(request, hearing, *, participant_form=None, status_form=None):
         "participants": selectors.participants_of(hearing),
         "log": hearing.status_log.all(),
         "may_manage": may_manage,
+        "may_see_record": policies.is_court_staff(request.user, court),
         "is_moderator": is_moderator,
         "my_seat": mine,
         "participant_form": participant_form or (ParticipantForm(hearing=hearing) if may_manage else None),
@@ -194,6 +196,17 @@ def hearing_record(request, hearing_id):
         raise PermissionDenied(_("Only court staff see a hearing's record."))
     return render(request, "hearings/record.html", {**selectors.hearing_record(hearing=hearing),
                                                     "court": hearing.case.court})
+
+
+@login_required
+def participants_export(request, hearing_id, fmt):
+    """The participant list as CSV or .xlsx (``config.exports``); court staff only, as the record."""
+    hearing = _visible_hearing(request, hearing_id)
+    if not policies.is_court_staff(request.user, hearing.case.court):
+        raise PermissionDenied(_("Only court staff download a hearing's participants."))
+    header, rows = selectors.participants_table(hearing)
+    number = "".join(char if char.isalnum() else "-" for char in hearing.case.number)
+    return table_response(request, header=header, rows=rows, filename=f"participants-{number}", fmt=fmt)
 
 
 @require_http_methods(["GET", "POST"])

@@ -112,3 +112,18 @@ def test_the_personal_feed_is_in_its_owners_language_whatever_the_client_asks(cl
     assert "Tautan pribadi Anda untuk bergabung" in body.replace("\r\n ", "")
     head = client.head(feed.path, HTTP_ACCEPT_LANGUAGE=accept)
     assert head.status_code == 200 and head.content == b"" and head["ETag"] == response["ETag"]
+
+
+def test_court_staff_download_the_participants_as_xlsx(client, hearing, clerk):
+    import io
+
+    import openpyxl
+
+    client.force_login(clerk)
+    response = client.get(reverse("hearings:participants_xlsx", args=[hearing.pk]))
+    assert response.status_code == 200
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("name", "email", "role", "role_label")
+    assert ("presiding_judge", "Presiding judge") in {(row[2], row[3]) for row in rows[1:]}
+    text = client.get(reverse("hearings:participants_csv", args=[hearing.pk])).content.decode("utf-8")
+    assert text.startswith("\ufeffname,email,role,")
