@@ -62,7 +62,7 @@ def _is_organizer(event: Event, attendee: Attendee) -> bool:
     return bool(attendee.email) and attendee.email.lower() == (organizer.email or "").lower()
 
 
-def _attendee_address(attendee: Attendee, *, chair: bool = False) -> vCalAddress:
+def _attendee_address(attendee: Attendee, *, chair: bool = False, answer: str = "") -> vCalAddress:
     """The recipient's ATTENDEE line. The organiser's own copy lists them as the CHAIR who has
     accepted (RFC 5546 forbids a REQUEST addressed to nobody; a PUBLISH copy would be a second,
     unrelated event in the organiser's calendar next to the one in their feed)."""
@@ -70,7 +70,7 @@ def _attendee_address(attendee: Attendee, *, chair: bool = False) -> vCalAddress
     address.params["CN"] = attendee.name
     address.params["ROLE"] = "CHAIR" if chair else "REQ-PARTICIPANT"
     address.params["CUTYPE"] = "INDIVIDUAL"
-    address.params["PARTSTAT"] = "ACCEPTED" if chair else attendee.rsvp
+    address.params["PARTSTAT"] = "ACCEPTED" if chair else answer or attendee.rsvp
     address.params["RSVP"] = "FALSE" if chair else "TRUE"
     return address
 
@@ -91,7 +91,8 @@ def _master_end(event: Event, zone: zoneinfo.ZoneInfo) -> datetime:
 
 
 def _component(
-    event: Event, *, attendee: Attendee | None, with_attendee: bool, stamp: datetime, note: str = ""
+    event: Event, *, attendee: Attendee | None, with_attendee: bool, stamp: datetime, note: str = "",
+    answer: str = "",
 ) -> VEvent:
     """The properties every VEVENT of the event carries (master and overrides alike)."""
     component = VEvent()
@@ -110,7 +111,7 @@ def _component(
         component.add("url", link)
         component.add("location", link)
         if with_attendee and attendee.email:
-            component.add("attendee", _attendee_address(attendee, chair=_is_organizer(event, attendee)))
+            component.add("attendee", _attendee_address(attendee, chair=_is_organizer(event, attendee), answer=answer))
     if description:
         component.add("description", description)
     return component
@@ -161,10 +162,16 @@ def event_components(
     _alarms(event, master)
     components = [master]
     if event.rrule:
+        # A sitting answered otherwise than the series (a reply with RECURRENCE-ID) says so where it
+        # is exported on its own.
+        answers = {}
+        if with_attendee and attendee is not None and attendee.pk:
+            answers = dict(attendee.sitting_answers.values_list("occurrence_id", "rsvp"))
         for row in sorted(specials, key=lambda row: row.recurrence_id):
             if not row.is_override:
                 continue
-            override = _component(event, attendee=attendee, with_attendee=with_attendee, stamp=stamp)
+            override = _component(event, attendee=attendee, with_attendee=with_attendee, stamp=stamp,
+                                  answer=answers.get(row.pk, ""))
             override.add("recurrence-id", _local(row.recurrence_id, zone))
             override.add("dtstart", _local(row.start, zone))
             override.add("dtend", _local(row.end, zone))

@@ -165,6 +165,17 @@ def test_rule_4_exactly_the_recipient_with_partstat_and_rsvp(series):
     assert master["ATTENDEE"].params["PARTSTAT"] == "ACCEPTED"
 
 
+def test_rule_4_a_sitting_answered_on_its_own_says_so_in_its_override(series):
+    siti = attendee(series, "Siti")
+    second = series.occurrences.order_by("start")[1]
+    services.occurrence_move(occurrence=second, start=second.start + timedelta(hours=2), by=series.organizer)
+    second.refresh_from_db()
+    services.attendee_rsvp(attendee=siti, rsvp="DECLINED", occurrence=second)
+    master, moved = vevents(invite(series, siti))
+    assert master["ATTENDEE"].params["PARTSTAT"] == "NEEDS-ACTION"
+    assert moved["ATTENDEE"].params["PARTSTAT"] == "DECLINED"
+
+
 # 5 ------------------------------------------------------------------------------------------
 
 
