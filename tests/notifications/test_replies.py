@@ -238,11 +238,11 @@ def test_mail_ingest_reads_files_and_stdin(series, tmp_path, monkeypatch):
     assert siti(series).rsvp == "DECLINED" or "refused" in out.getvalue()
 
 
-def _listener(port: int) -> subprocess.Popen:
+def _listener(port: int, *options: str) -> subprocess.Popen:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "DEBUG": "1",
            "DATABASE_URL": daphne_support.test_database_url(), "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
-        [sys.executable, "manage.py", "mail_listen", "--port", str(port)], cwd=daphne_support.ROOT, env=env,
+        [sys.executable, "manage.py", "mail_listen", "--port", str(port), *options], cwd=daphne_support.ROOT, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     for _ in range(50):  # aiosmtpd logs a line or two first
@@ -284,3 +284,22 @@ def test_a_reply_through_mail_listen_over_smtp_shows_in_the_api_and_on_the_organ
     assert "Accepted" in page
     assert notices(event) and notices(event)[0].startswith("Siti answered “Accepted”")
     assert timezone.now() - timedelta(minutes=5) < siti(event).updated_at
+
+
+def test_mail_listen_speaks_lmtp_for_a_mail_server_that_delivers_that_way(transactional_db):
+    teacher = factories.user("guru", email="guru@example.org")
+    event = factories.meeting(
+        teacher, title="Matematika", kind="", people=[{"name": "Siti", "email": "siti@example.org"}]
+    )
+    attendee = siti(event)
+    port = daphne_support.free_port()
+    process = _listener(port, "--lmtp")
+    try:
+        raw = reply_email("outlook", attendee=attendee, calendar=_calendar(
+            "outlook", event=event, attendee=attendee, partstat="DECLINED"))
+        with smtplib.LMTP("127.0.0.1", port, timeout=30) as lmtp:
+            assert lmtp.sendmail("siti@example.org", [replies.reply_address(attendee)], raw) == {}
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert siti(event).rsvp == "DECLINED"
