@@ -241,7 +241,7 @@ def next_meeting_for(
     return occurrence, attendee
 
 
-def school_language_for_event(event) -> str:
+def school_language_for_event(event: Event) -> str:
     """The language of the school whose class meeting this is (while the meeting is being created,
     a school the organiser teaches at or runs); "" when neither is known."""
     link = ClassEvent.objects.filter(event=event).select_related("classroom__school").first()
@@ -251,7 +251,7 @@ def school_language_for_event(event) -> str:
     return school.language if school is not None else ""
 
 
-def invite_guidance(attendee) -> list[str]:
+def invite_guidance(attendee: Attendee) -> list[str]:
     """Registered with ``scheduling.guidance``: the class, its teachers and the recipient's part."""
     link = ClassEvent.objects.filter(event_id=attendee.event_id).select_related("classroom").first()
     if link is None:

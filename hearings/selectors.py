@@ -23,6 +23,7 @@ from hearings.models import (
     Status,
     StatusLogEntry,
 )
+from scheduling.models import Event
 
 
 def hearings_visible_to(user: AnyUser) -> QuerySet[Hearing]:
@@ -140,7 +141,7 @@ def docket_feed_hearings(*, court: Court, now: datetime | None = None) -> QueryS
 DOCKET_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)  # Last-Modified of a docket that never had a hearing
 
 
-def court_language_for_event(event) -> str:
+def court_language_for_event(event: Event) -> str:
     """The language of the court whose hearing this is (while the hearing is being created, the
     court of its clerk); "" when neither is known."""
     hearing = Hearing.objects.filter(event=event).select_related("case__court").first()

@@ -169,7 +169,7 @@ def event_cancel(*, event: Event, by: User | None) -> Event:
     return event
 
 
-def event_restate(*, event: Event, by, announce: bool = True) -> Event:
+def event_restate(*, event: Event, by: User | None, announce: bool = True) -> Event:
     """The owning domain app's state of the event changed (a hearing adjourned or concluded:
     ``scheduling.guidance.sitting_state``), not its time. ``announce`` sends every attendee the
     updated invitation (a new SEQUENCE); without it only feeds show the change."""
