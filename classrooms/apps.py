@@ -15,9 +15,13 @@ class ClassroomsConfig(AppConfig):
         from config.navigation import register_nav
         from rooms.policies import register_policy
         from rooms.signals import room_status_changed
+        from scheduling.guidance import register_invite_guidance
+        from scheduling.languages import register_event_language
         from scheduling.policies import register_domain_page, register_link_manager, register_organiser_check
 
         register_policy(EVENT_KIND, CLASS_ROOM_POLICY)
+        register_event_language(EVENT_KIND, selectors.school_language_for_event)
+        register_invite_guidance(EVENT_KIND, selectors.invite_guidance)
         room_status_changed.connect(receivers.room_status_changed, dispatch_uid="classrooms-room-status-changed")
         register_link_manager(EVENT_KIND, may_manage_links)
         # Teachers and school administrators invite anyone; a meeting changes on its class's page.

@@ -239,3 +239,30 @@ def next_meeting_for(
         join_token_revoked_at__isnull=True,
     ).first()
     return occurrence, attendee
+
+
+def school_language_for_event(event: Event) -> str:
+    """The language of the school whose class meeting this is (while the meeting is being created,
+    a school the organiser teaches at or runs); "" when neither is known."""
+    link = ClassEvent.objects.filter(event=event).select_related("classroom__school").first()
+    if link is not None:
+        return link.classroom.school.language
+    school = schools_for_user(event.organizer).order_by("pk").first()
+    return school.language if school is not None else ""
+
+
+def invite_guidance(attendee: Attendee) -> list[str]:
+    """Registered with ``scheduling.guidance``: the class, its teachers and the recipient's part."""
+    link = ClassEvent.objects.filter(event_id=attendee.event_id).select_related("classroom").first()
+    if link is None:
+        return []
+    classroom = link.classroom
+    teachers = ", ".join(teacher.get_full_name() or teacher.get_username() for teacher in classroom.teachers.all())
+    lines = [_("Class: %(name)s.") % {"name": classroom.name}]
+    if teachers:
+        lines.append(_("Teacher: %(names)s.") % {"names": teachers})
+    if attendee.user_id is not None and classroom.teachers.filter(pk=attendee.user_id).exists():
+        lines.append(_("You teach this meeting: sign in with your account when you open your link, to run the room."))
+    else:
+        lines.append(_("You take part as a student: join a few minutes early and check your camera and microphone."))
+    return lines

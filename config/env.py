@@ -8,6 +8,7 @@ A value that cannot be used stops the process with one line that names the varia
 import ipaddress
 import json as jsonlib
 import os
+import re
 import sys
 import zoneinfo
 from urllib.parse import urlparse, urlsplit
@@ -23,6 +24,14 @@ def fail(name: str, problem: str) -> None:
 
 def string(name: str, default: str) -> str:
     return os.environ.get(name, default)
+
+
+def domain(name: str, default: str) -> str:
+    """A mail domain (``hadir.example``): letters, digits, dots and hyphens, lower-cased."""
+    value = string(name, default).strip().lower()
+    if not re.fullmatch(r"[a-z0-9](?:[a-z0-9-]{0,62}\.?)*[a-z0-9]", value or "-"):
+        fail(name, f"must be a mail domain such as hadir.example, not {value!r}")
+    return value
 
 
 def boolean(name: str, default: bool) -> bool:

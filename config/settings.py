@@ -223,6 +223,11 @@ EMAIL_HOST_PASSWORD = env.string("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env.boolean("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "Hadir <hadir@localhost>")
+# Calendar replies: every invite's ORGANIZER is a per-attendee address at this domain, which the
+# mail server hands to ``manage.py mail_listen`` (or ``mail_ingest``).
+HADIR_REPLY_DOMAIN = env.domain(
+    "HADIR_REPLY_DOMAIN", DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "localhost"
+)
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST

@@ -12,14 +12,19 @@ class HearingsConfig(AppConfig):
         from django.urls import reverse
 
         from config.navigation import register_nav
-        from hearings import receivers
+        from hearings import ical, receivers, selectors
         from hearings.policies import HearingRoomPolicy, is_any_court_staff, may_manage_links
         from notifications.registry import register_notice_period
         from rooms.policies import register_policy
         from rooms.signals import room_status_changed
+        from scheduling.guidance import register_invite_guidance, register_sitting_state
+        from scheduling.languages import register_event_language
         from scheduling.policies import register_domain_page, register_link_manager, register_organiser_check
 
         register_policy("hearing", HearingRoomPolicy())
+        register_event_language("hearing", selectors.court_language_for_event)
+        register_invite_guidance("hearing", ical.invite_guidance)
+        register_sitting_state("hearing", ical.sitting_state)
         room_status_changed.connect(receivers.room_status_changed, dispatch_uid="hearings-room-status-changed")
         register_link_manager("hearing", may_manage_links)
         # Court staff invite anyone; a hearing changes on its own page, through its status machine.

@@ -359,6 +359,8 @@ def hearing_status_changed(*, occurrence: Occurrence, previous: str, status: str
     hearing.save()
     if status == Status.ADJOURNED:
         _next_hearing_create(hearing=hearing, start=_next_date(next_at, status), reason=reason)
+    if status in (Status.ADJOURNED, Status.CONCLUDED):  # invites and feeds say so (hearings.ical)
+        scheduling.event_restate(event=hearing.event, by=user, announce=status == Status.ADJOURNED)
     if status == Status.CANCELLED:
         scheduling.event_cancel(event=hearing.event, by=user)
     # The docket shows nothing of a closed hearing's status: a message now would only tell the

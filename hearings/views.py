@@ -8,14 +8,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import condition, require_http_methods, require_POST, require_safe
 
+from config.exports import table_response
 from config.proxy import request_address
 from hearings import ical, policies, selectors, services
 from hearings.forms import CaseForm, HearingForm, ObserverForm, ParticipantForm, StatusForm
 from hearings.models import Case, CaseType, Court, Hearing, Status
+from scheduling.ical import FEED_CONTENT_TYPE
 from scheduling.tokens import token_hash, token_matches
 
 
@@ -129,6 +131,7 @@ def _hearing_page(request, hearing, *, participant_form=None, status_form=None):
         "participants": selectors.participants_of(hearing),
         "log": hearing.status_log.all(),
         "may_manage": may_manage,
+        "may_see_record": policies.is_court_staff(request.user, court),
         "is_moderator": is_moderator,
         "my_seat": mine,
         "participant_form": participant_form or (ParticipantForm(hearing=hearing) if may_manage else None),
@@ -195,6 +198,17 @@ def hearing_record(request, hearing_id):
                                                     "court": hearing.case.court})
 
 
+@login_required
+def participants_export(request, hearing_id, fmt):
+    """The participant list as CSV or .xlsx (``config.exports``); court staff only, as the record."""
+    hearing = _visible_hearing(request, hearing_id)
+    if not policies.is_court_staff(request.user, hearing.case.court):
+        raise PermissionDenied(_("Only court staff download a hearing's participants."))
+    header, rows = selectors.participants_table(hearing)
+    number = "".join(char if char.isalnum() else "-" for char in hearing.case.number)
+    return table_response(request, header=header, rows=rows, filename=f"participants-{number}", fmt=fmt)
+
+
 @require_http_methods(["GET", "POST"])
 def observe(request, token):
     hearing = Hearing.objects.select_related("case__court", "occurrence").filter(
@@ -246,9 +260,31 @@ def docket(request, court_slug):
     })
 
 
+def _docket_version(request, court_slug):
+    """(court, ETag, Last-Modified) of the docket feed, computed once per request."""
+    if not hasattr(request, "_hadir_docket"):
+        court = Court.objects.filter(slug=court_slug).first()
+        if court is None:
+            request._hadir_docket = (None, None, None)
+        else:
+            with translation.override(court.language):
+                request._hadir_docket = (court, *selectors.docket_feed_version(court=court))
+    return request._hadir_docket
+
+
+@require_safe
+@condition(
+    etag_func=lambda request, court_slug: _docket_version(request, court_slug)[1],
+    last_modified_func=lambda request, court_slug: _docket_version(request, court_slug)[2],
+)
 def docket_ics(request, court_slug):
-    court = get_object_or_404(Court, slug=court_slug)
-    body = ical.docket_calendar_bytes(court=court, hearings=selectors.docket_feed_hearings(court=court))
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    """GET and HEAD, with ETag and Last-Modified (304); in the court's language."""
+    court = _docket_version(request, court_slug)[0]
+    if court is None:
+        raise Http404
+    with translation.override(court.language):
+        body = ical.docket_calendar_bytes(court=court, hearings=selectors.docket_feed_hearings(court=court))
+    response = HttpResponse(body, content_type=FEED_CONTENT_TYPE)
     response["Content-Disposition"] = f'inline; filename="{court.slug}.ics"'
+    response["Cache-Control"] = "public, max-age=0, must-revalidate"
     return response

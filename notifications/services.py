@@ -3,6 +3,7 @@ transaction; delivery is queued with ``transaction.on_commit`` (see ``notificati
 
 import logging
 import uuid
+import zoneinfo
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -223,17 +224,28 @@ def notice_send(
     return Message.objects.get(idempotency_key=message.idempotency_key)
 
 
-def rsvp_notice_send(*, attendee: Attendee) -> None:
+def rsvp_notice_send(*, attendee: Attendee, occurrence: Occurrence | None = None) -> None:
+    """The organiser hears of an answer (from the RSVP page or a calendar's reply alike)."""
     event = attendee.event
     organizer = event.organizer
     if attendee.user_id == organizer.pk:
         return
+    answer = attendee.rsvp
+    comment = attendee.rsvp_comment
+    if occurrence is not None:
+        sitting = attendee.sitting_answers.filter(occurrence=occurrence).first()
+        if sitting is not None:
+            answer, comment = sitting.rsvp, sitting.comment
     with translation.override(user_language(organizer)):
-        text = _("%(name)s answered “%(answer)s” to “%(title)s”.") % {
-            "name": attendee.name,
-            "answer": attendee.get_rsvp_display(),
-            "title": event.title,
-        }
+        values = {"name": attendee.name, "answer": Attendee.Rsvp(answer).label, "title": event.title}
+        if occurrence is None:
+            text = _("%(name)s answered “%(answer)s” to “%(title)s”.") % values
+        else:
+            zone = zoneinfo.ZoneInfo(event.timezone)
+            values["when"] = occurrence.start.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+            text = _("%(name)s answered “%(answer)s” to “%(title)s” on %(when)s.") % values
+        if comment:
+            text = f"{text} “{comment}”"
     notice_send(user=organizer, text=text, url=reverse("notifications:event_log", args=[event.pk]), event=event)
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from classrooms import attendance, services
 from classrooms.chart import term_chart
+from config.exports import csv_text
 from rooms import services as room_services
 from rooms.models import AttendanceInterval
 from scheduling.models import Attendee
@@ -123,7 +124,7 @@ def test_still_in_the_room_is_not_leaving(classroom, people):
 def test_csvs_use_the_schools_zone_and_fixed_columns(classroom, meeting):
     stay(meeting, attendee(meeting, "Late"), 25, 90)
     summary = attendance.meeting_attendance(classroom, meeting)
-    rows = list(csv.DictReader(io.StringIO(attendance.meeting_csv(classroom, summary))))
+    rows = list(csv.DictReader(io.StringIO(csv_text(*attendance.meeting_table(classroom, summary)))))
     assert list(rows[0]) == ["name", "email", "status", "first_join", "last_leave", "minutes"]
     late = next(row for row in rows if row["name"] == "Late")
     assert late["status"] == "late" and late["minutes"] == "65"
@@ -141,7 +142,7 @@ def test_csvs_use_the_schools_zone_and_fixed_columns(classroom, meeting):
 
     meetings, rates = attendance.term_attendance(classroom)
     assert [m.occurrence for m in meetings] == [meeting]
-    term_rows = list(csv.DictReader(io.StringIO(attendance.term_csv(classroom, meetings))))
+    term_rows = list(csv.DictReader(io.StringIO(csv_text(*attendance.term_table(classroom, meetings)))))
     assert list(term_rows[0])[:6] == ["name", "email", "status", "first_join", "last_leave", "minutes"]
     assert {row["meeting_start"] for row in term_rows} == {
         meeting.start.astimezone(timezone.get_fixed_timezone(7 * 60)).isoformat(timespec="seconds")
@@ -180,5 +181,5 @@ def test_csv_cells_never_become_spreadsheet_formulas(classroom, people):
         )
     occurrence = past_meeting(classroom, people["teacher"], start=timezone.now() - timedelta(days=2))
     summary = attendance.meeting_attendance(classroom, occurrence)
-    rows = list(csv.DictReader(io.StringIO(attendance.meeting_csv(classroom, summary))))
+    rows = list(csv.DictReader(io.StringIO(csv_text(*attendance.meeting_table(classroom, summary)))))
     assert {row["name"] for row in rows} == {"Budi Murid", '\'=HYPERLINK("http://x")'}

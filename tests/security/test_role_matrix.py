@@ -283,8 +283,10 @@ CLASSROOMS = [
     page("cancel", "post", C + "/meetings/{upcoming.pk}/cancel/", {}, ok=TEACHER, student=403),
     page("meeting attendance", "get", C + "/meetings/{held.pk}/", ok=TEACHER, student=403),
     page("meeting csv", "get", C + "/meetings/{held.pk}/attendance.csv", ok=TEACHER, student=403),
+    page("meeting xlsx", "get", C + "/meetings/{held.pk}/attendance.xlsx", ok=TEACHER, student=403),
     page("term attendance", "get", C + "/attendance/", ok=TEACHER, student=403),
     page("term csv", "get", C + "/attendance.csv", ok=TEACHER, student=403),
+    page("term xlsx", "get", C + "/attendance.xlsx", ok=TEACHER, student=403),
 ]
 
 A = "/api/classrooms/{classroom.pk}"
@@ -340,6 +342,10 @@ HEARINGS = [
     page("public hearing page", "get", H + "/", ok={"clerk", "party"}),
     page("closed hearing page", "get", "/hearings/{closed.pk}/", ok=CLERK),
     page("record", "get", H + "/record/", ok=CLERK, party=403),
+    # The participant list has everyone's address: court staff only, as the record.
+    page("participants csv", "get", H + "/participants.csv", ok=CLERK, party=403),
+    page("participants xlsx", "get", H + "/participants.xlsx", ok=CLERK, party=403),
+    page("closed hearing's participants xlsx", "get", "/hearings/{closed.pk}/participants.xlsx", ok=CLERK),
     page("add a participant", "post", H + "/participants/",
          {"role": "witness", "name": "Saksi Baru", "email": "saksi.baru@example.org"}, ok=CLERK, party=403),
     page("open the closed hearing", "post", "/hearings/{closed.pk}/status/", {"status": "open"}, ok=CLERK),
@@ -538,9 +544,12 @@ READS_ANY_METHOD = {
     "classrooms/<uuid:classroom_id>/meetings/<uuid:occurrence_id>/",
     "classrooms/<uuid:classroom_id>/meetings/<uuid:occurrence_id>/move/",
     "classrooms/<uuid:classroom_id>/meetings/<uuid:occurrence_id>/attendance.csv",
+    "classrooms/<uuid:classroom_id>/meetings/<uuid:occurrence_id>/attendance.xlsx",
     "classrooms/<uuid:classroom_id>/attendance/", "classrooms/<uuid:classroom_id>/attendance.csv",
+    "classrooms/<uuid:classroom_id>/attendance.xlsx",
     "hearings/", "hearings/<uuid:hearing_id>/", "hearings/<uuid:hearing_id>/record/",
-    "docket/<slug:court_slug>/", "docket/<slug:court_slug>.ics",
+    "hearings/<uuid:hearing_id>/participants.csv", "hearings/<uuid:hearing_id>/participants.xlsx",
+    "docket/<slug:court_slug>/",
 }
 
 
