@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hearings', '0003_observer_places'),
+        ('hearings', '0004_observer_link_locators'),
     ]
 
     operations = [
