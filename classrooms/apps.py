@@ -10,9 +10,11 @@ class ClassroomsConfig(AppConfig):
         from django.urls import reverse
 
         from classrooms import receivers, selectors
+        from classrooms.feedback import ClassSittingPolicy, SchoolKind
         from classrooms.policies import CLASS_ROOM_POLICY, may_manage_links
         from classrooms.services import EVENT_KIND
         from config.navigation import register_nav
+        from feedback.registry import register_organisation, register_sitting_policy
         from rooms.policies import register_policy
         from rooms.signals import room_status_changed
         from scheduling.policies import register_domain_page, register_link_manager, register_organiser_check
@@ -20,6 +22,8 @@ class ClassroomsConfig(AppConfig):
         register_policy(EVENT_KIND, CLASS_ROOM_POLICY)
         room_status_changed.connect(receivers.room_status_changed, dispatch_uid="classrooms-room-status-changed")
         register_link_manager(EVENT_KIND, may_manage_links)
+        register_sitting_policy(EVENT_KIND, ClassSittingPolicy())
+        register_organisation(SchoolKind())
         # Teachers and school administrators invite anyone; a meeting changes on its class's page.
         register_organiser_check(lambda user: selectors.schools_for_user(user).exists())
         register_domain_page(
