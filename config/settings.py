@@ -235,7 +235,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # Several models have a "status": the hearing's gets a stable name instead of a hashed one.
-    "ENUM_NAME_OVERRIDES": {"HearingStatusEnum": "hearings.models.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "HearingStatusEnum": "hearings.models.Status",
+        "SubmissionStatusEnum": "feedback.models.Submission.Status",
+        "SubmissionKindEnum": "feedback.models.Submission.Kind",
+    },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.api.document_errors"],
 }
 

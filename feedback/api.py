@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 
 from feedback import registry, selectors, services
 from feedback.errors import FeedbackError
+from feedback.links import follow_path
 from feedback.models import COMMENT_MAX, TEXT_MAX, Submission
 from scheduling.models import Event
 from scheduling.selectors import attendee_by_join_token
@@ -181,13 +182,6 @@ def _organisation(organisation_kind: str, kwargs: dict):
     return kind, organisation
 
 
-def _follow_path(kind, organisation, submission) -> str:
-    from django.urls import reverse
-
-    path = reverse(f"feedback:{kind.key}_follow", args=[kind.slug(organisation), submission.reference])
-    return f"{path}?token={submission.token}"
-
-
 class PublicFeedbackView(APIView):
     """Anyone: the published list, and a new submission (rate-limited per client address)."""
 
@@ -215,7 +209,7 @@ class PublicFeedbackView(APIView):
                 raise
             return Response({"detail": [exc.message]}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         body = {"reference": submission.reference, "status": submission.status,
-                "follow_url": request.build_absolute_uri(_follow_path(kind, organisation, submission))}
+                "follow_url": request.build_absolute_uri(follow_path(kind, organisation, submission))}
         return Response(body, status=status.HTTP_201_CREATED)
 
 

@@ -91,9 +91,6 @@ class OrganisationKind:
     def is_staff(self, user, organisation) -> bool:
         raise NotImplementedError
 
-    def staff_emails(self, organisation) -> list[str]:
-        return []
-
     def events(self, organisation) -> QuerySet[Event]:
         """Every session the organisation holds, for the trend its administrators see."""
         raise NotImplementedError

@@ -19,12 +19,12 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from feedback import registry, signals
 from feedback.errors import FeedbackError, FeedbackForbidden
+from feedback.links import follow_path
 from feedback.models import COMMENT_MAX, TEXT_MAX, TEXT_MIN, SessionFeedback, Submission
 from scheduling.models import Attendee, Occurrence
 from scheduling.text import clean_text
@@ -137,8 +137,7 @@ def _tell_author(submission: Submission) -> None:
         return
     kind, organisation = _organisation_of(submission)
     language = submission.language if submission.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-    path = reverse(f"feedback:{kind.key}_follow", args=[kind.slug(organisation), submission.reference])
-    path += f"?token={submission.token}"
+    path = follow_path(kind, organisation, submission)
     with translation.override(language):
         subject = _("Your message %(reference)s: %(status)s") % {
             "reference": submission.reference, "status": submission.get_status_display(),

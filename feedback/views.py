@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from feedback import chart, selectors, services
 from feedback.forms import DecisionForm, SessionFeedbackForm, SubmissionForm
+from feedback.links import follow_path
 from feedback.models import Submission
 from scheduling.selectors import attendee_by_join_token
 
@@ -83,11 +84,6 @@ def _client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")  # the peer, or the client as the proxy settings establish it
 
 
-def _follow_url(kind, organisation, submission: Submission) -> str:
-    path = reverse(f"feedback:{kind.key}_follow", args=[kind.slug(organisation), submission.reference])
-    return f"{path}?token={submission.token}"
-
-
 def _see_other(url: str) -> HttpResponseRedirect:
     response = HttpResponseRedirect(url)
     response.status_code = 303
@@ -114,7 +110,7 @@ def submit(request, organisation_kind: str, **kwargs):
             _form_errors(request, form, exc)
             status = 429 if getattr(exc, "code", None) == "rate_limited" else 400
         else:
-            return _see_other(_follow_url(kind, organisation, submission) + "&new=1")
+            return _see_other(follow_path(kind, organisation, submission) + "&new=1")
     elif request.method == "POST":
         status = 400
     return render(request, "feedback/submit.html", {"kind": kind, "organisation": organisation, "form": form},
@@ -131,7 +127,7 @@ def follow(request, organisation_kind: str, reference: str, **kwargs):
         raise Http404(_("No such message, or the link is not complete."))
     return render(request, "feedback/follow.html", {
         "kind": kind, "organisation": organisation, "submission": submission, "new": "new" in request.GET,
-        "follow_url": request.build_absolute_uri(_follow_url(kind, organisation, submission)),
+        "follow_url": request.build_absolute_uri(follow_path(kind, organisation, submission)),
     })
 
 
