@@ -22,7 +22,9 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name="school", name="slug",
-            field=models.SlugField(max_length=80, null=True, verbose_name="short name in links"),
+            # No index yet: on PostgreSQL the unique field below makes its own "_like" index, and a
+            # second one of the same name would clash.
+            field=models.SlugField(max_length=80, null=True, db_index=False, verbose_name="short name in links"),
         ),
         migrations.RunPython(fill_slugs, migrations.RunPython.noop),
         migrations.AlterField(
