@@ -20,6 +20,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.proxy import request_address
 from feedback import registry, selectors, services
 from feedback.errors import FeedbackError
 from feedback.links import follow_path
@@ -201,7 +202,7 @@ class PublicFeedbackView(APIView):
         data.is_valid(raise_exception=True)
         try:
             submission = services.submission_create(
-                organisation_kind=kind, organisation=organisation, client_address=request.META.get("REMOTE_ADDR", ""),
+                organisation_kind=kind, organisation=organisation, client_address=request_address(request),
                 language=get_language() or "", **data.validated_data,
             )
         except FeedbackError as exc:

@@ -4,11 +4,14 @@ trend, its inbox and its public list (with closed cases kept out)."""
 from __future__ import annotations
 
 import re
+import uuid
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, QuerySet
 from django.utils.translation import gettext as _
 
 from feedback import registry
@@ -20,11 +23,12 @@ from scheduling.tokens import token_hash
 LOOK_BACK = 60  # sittings searched for the latest one the attendee attended
 
 
-def _average(value) -> float | None:
+def _average(value: float | None) -> float | None:
     return None if value is None else round(float(value), 2)
 
 
-def feedback_sitting(*, attendee: Attendee, occurrence_id=None, now: datetime) -> tuple[Occurrence | None, str]:
+def feedback_sitting(*, attendee: Attendee, occurrence_id: uuid.UUID | None = None,
+                     now: datetime) -> tuple[Occurrence | None, str]:
     """The sitting a feedback link is about and why it may not be answered ("" when it may):
     ``occurrence_id`` when given, else the attendee's latest ended sitting that they attended."""
     if occurrence_id:
@@ -51,7 +55,7 @@ def event_feedback(*, event: Event) -> dict:
     return events_feedback(events=[event])
 
 
-def events_feedback(*, events) -> dict:
+def events_feedback(*, events: Iterable[Event] | QuerySet[Event]) -> dict:
     """The same over several events (a class's term schedule and its extra meetings)."""
     answers = SessionFeedback.objects.filter(occurrence__event__in=events)
     totals = answers.aggregate(count=Count("id"), rating=Avg("rating"), connection=Avg("connection"))
@@ -81,7 +85,7 @@ def events_feedback(*, events) -> dict:
     }
 
 
-def organisation_by_slug(kind_key: str, slug: str):
+def organisation_by_slug(kind_key: str, slug: str) -> tuple[registry.OrganisationKind | None, Any]:
     kind = registry.organisation_kind(kind_key)
     return kind, (kind.lookup(slug) if kind is not None else None)
 
@@ -93,7 +97,7 @@ class TrendPoint:
     average_rating: float | None
 
 
-def organisation_trend(*, kind: registry.OrganisationKind, organisation, weeks: int = 26,
+def organisation_trend(*, kind: registry.OrganisationKind, organisation: Any, weeks: int = 26,
                        now: datetime) -> list[TrendPoint]:
     """Average rating per week (the organisation's zone) over all its sessions, oldest first."""
     zone = zoneinfo.ZoneInfo(kind.timezone(organisation))
@@ -109,11 +113,12 @@ def organisation_trend(*, kind: registry.OrganisationKind, organisation, weeks: 
             for week, values in sorted(per_week.items())]
 
 
-def submissions_of(*, kind: registry.OrganisationKind, organisation):
+def submissions_of(*, kind: registry.OrganisationKind, organisation: Any) -> QuerySet[Submission]:
     return Submission.objects.filter(organisation_kind=kind.key, organisation_key=kind.key_of(organisation))
 
 
-def submission_by_reference(*, kind, organisation, reference: str) -> Submission | None:
+def submission_by_reference(*, kind: registry.OrganisationKind, organisation: Any,
+                            reference: str) -> Submission | None:
     match = re.fullmatch(r"FB-(\d{4})-(\d{6})", reference or "")
     if match is None:
         return None
@@ -121,7 +126,8 @@ def submission_by_reference(*, kind, organisation, reference: str) -> Submission
         year=int(match.group(1)), number=int(match.group(2))).first()
 
 
-def submission_for_author(*, kind, organisation, reference: str, token: str) -> Submission | None:
+def submission_for_author(*, kind: registry.OrganisationKind, organisation: Any, reference: str,
+                          token: str) -> Submission | None:
     """The submission, when ``token`` is its private follow-up token."""
     submission = submission_by_reference(kind=kind, organisation=organisation, reference=reference)
     if submission is None or not token or len(token) > 128 or token_hash(token) != submission.token_hash:
@@ -158,7 +164,7 @@ def public_item(submission: Submission, hidden: set[str]) -> dict:
     }
 
 
-def published_items(*, kind, organisation, limit: int = 200) -> list[dict]:
+def published_items(*, kind: registry.OrganisationKind, organisation: Any, limit: int = 200) -> list[dict]:
     hidden = kind.hidden_numbers(organisation)
     items = submissions_of(kind=kind, organisation=organisation).filter(
         status=Submission.Status.PUBLISHED).order_by("-published_at", "-id")[:limit]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,6 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from config.types import AnyUser, User
 from feedback import registry, signals
 from feedback.errors import FeedbackError, FeedbackForbidden
 from feedback.links import follow_path
@@ -30,16 +32,15 @@ from scheduling.models import Attendee, Occurrence
 from scheduling.text import clean_text
 
 
-def _clean(value, *, field: str, max_length: int, multiline: bool = False) -> str:
+def _clean(value: object, *, field: str, max_length: int, multiline: bool = False) -> str:
     try:
         return clean_text(value, field=field, max_length=max_length, multiline=multiline)
     except ValidationError as exc:
         raise FeedbackError(" ".join(exc.messages), field=field) from exc
 
 
-def _score(value, *, field: str, required: bool) -> int | None:
-    if value in (None, "") and not required:
-        return None
+def _score(value: object, *, field: str) -> int:
+    """1 to 5."""
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
         raise FeedbackError(_("Choose a number from 1 to 5."), field=field)
     return value
@@ -57,11 +58,12 @@ def sitting_problem(*, attendee: Attendee, occurrence: Occurrence, now: datetime
     return ""
 
 
-def feedback_record(*, attendee: Attendee, occurrence: Occurrence, rating, connection=None, comment: str = "",
+def feedback_record(*, attendee: Attendee, occurrence: Occurrence, rating: object, connection: object = None,
+                    comment: str = "",
                     anonymous: bool = False, now: datetime | None = None) -> SessionFeedback:
     """Record (or replace) the attendee's answer about the sitting."""
-    rating = _score(rating, field="rating", required=True)
-    connection = _score(connection, field="connection", required=False)
+    score = _score(rating, field="rating")
+    connection = None if connection in (None, "") else _score(connection, field="connection")
     comment = _clean(comment, field="comment", max_length=COMMENT_MAX, multiline=True)
     problem = sitting_problem(attendee=attendee, occurrence=occurrence, now=now or timezone.now())
     if problem:
@@ -69,7 +71,7 @@ def feedback_record(*, attendee: Attendee, occurrence: Occurrence, rating, conne
     with transaction.atomic():
         answer, _created = SessionFeedback.objects.update_or_create(
             occurrence=occurrence, attendee=attendee,
-            defaults={"rating": rating, "connection": connection, "comment": comment, "anonymous": bool(anonymous)},
+            defaults={"rating": score, "connection": connection, "comment": comment, "anonymous": bool(anonymous)},
         )
     return answer
 
@@ -82,7 +84,7 @@ def _keyed_address(client_address: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:32]
 
 
-def submission_create(*, organisation_kind: registry.OrganisationKind, organisation, kind: str, text: str,
+def submission_create(*, organisation_kind: registry.OrganisationKind, organisation: Any, kind: str, text: str,
                       contact: str = "", case_number: str = "", client_address: str = "",
                       language: str = "") -> Submission:
     """A member of the public writes to the organisation. At most ``HADIR_FEEDBACK_PER_ADDRESS``
@@ -121,12 +123,12 @@ def submission_create(*, organisation_kind: registry.OrganisationKind, organisat
     raise FeedbackError(_("Too many messages at once. Try again in a moment."), code="busy")
 
 
-def _organisation_of(submission: Submission):
+def _organisation_of(submission: Submission) -> tuple[Any, Any]:
     kind = registry.organisation_kind(submission.organisation_kind)
     return kind, kind.by_key(submission.organisation_key) if kind else None
 
 
-def _require_staff(submission: Submission, by) -> None:
+def _require_staff(submission: Submission, by: AnyUser) -> None:
     kind, organisation = _organisation_of(submission)
     if organisation is None or not kind.is_staff(by, organisation):
         raise FeedbackForbidden(_("Only the organisation's staff may do this."))
@@ -154,7 +156,7 @@ def _locked(submission: Submission) -> Submission:
     return Submission.objects.select_for_update().get(pk=submission.pk)
 
 
-def submission_answer(*, submission: Submission, by, answer: str) -> Submission:
+def submission_answer(*, submission: Submission, by: User, answer: str) -> Submission:
     """The organisation's answer (new or answered → answered; a later answer replaces it)."""
     _require_staff(submission, by)
     answer = _clean(answer, field="answer", max_length=TEXT_MAX, multiline=True)
@@ -173,7 +175,7 @@ def submission_answer(*, submission: Submission, by, answer: str) -> Submission:
     return submission
 
 
-def submission_publish(*, submission: Submission, by) -> Submission:
+def submission_publish(*, submission: Submission, by: User) -> Submission:
     """Show an answered message and its answer on the public list ("you said, we did")."""
     _require_staff(submission, by)
     with transaction.atomic():
@@ -187,7 +189,7 @@ def submission_publish(*, submission: Submission, by) -> Submission:
     return submission
 
 
-def submission_reject(*, submission: Submission, by, reason: str) -> Submission:
+def submission_reject(*, submission: Submission, by: User, reason: str) -> Submission:
     """Reject a new or answered message, with a reason the author sees."""
     _require_staff(submission, by)
     reason = _clean(reason, field="reason", max_length=500)
@@ -206,7 +208,8 @@ def submission_reject(*, submission: Submission, by, reason: str) -> Submission:
 SUBMISSION_ACTIONS = ("answer", "publish", "reject")
 
 
-def submission_decide(*, submission: Submission, by, action: str, answer: str = "", reason: str = "") -> Submission:
+def submission_decide(*, submission: Submission, by: User, action: str, answer: str = "",
+                      reason: str = "") -> Submission:
     """One of the staff's ``SUBMISSION_ACTIONS``, as the inbox form and the API name them."""
     if action == "answer":
         return submission_answer(submission=submission, by=by, answer=answer)

@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.proxy import request_address
 from feedback import chart, selectors, services
 from feedback.forms import DecisionForm, SessionFeedbackForm, SubmissionForm
 from feedback.links import follow_path
@@ -80,10 +81,6 @@ def _organisation(kind_key: str, url_kwargs: dict):
     return kind, organisation
 
 
-def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")  # the peer, or the client as the proxy settings establish it
-
-
 def _see_other(url: str) -> HttpResponseRedirect:
     response = HttpResponseRedirect(url)
     response.status_code = 303
@@ -104,7 +101,7 @@ def submit(request, organisation_kind: str, **kwargs):
             submission = services.submission_create(
                 organisation_kind=kind, organisation=organisation, kind=data["kind"], text=data["text"],
                 contact=data["contact"] or "", case_number=data["case_number"] or "",
-                client_address=_client_address(request), language=get_language() or "",
+                client_address=request_address(request), language=get_language() or "",
             )
         except ValidationError as exc:
             _form_errors(request, form, exc)
