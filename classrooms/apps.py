@@ -10,9 +10,11 @@ class ClassroomsConfig(AppConfig):
         from django.urls import reverse
 
         from classrooms import receivers, selectors
+        from classrooms.feedback import ClassSittingPolicy, SchoolKind
         from classrooms.policies import CLASS_ROOM_POLICY, may_manage_links
         from classrooms.services import EVENT_KIND
         from config.navigation import register_nav
+        from feedback.registry import register_organisation, register_sitting_policy
         from rooms.policies import register_policy
         from rooms.signals import room_status_changed
         from scheduling.guidance import register_invite_guidance
@@ -24,6 +26,8 @@ class ClassroomsConfig(AppConfig):
         register_invite_guidance(EVENT_KIND, selectors.invite_guidance)
         room_status_changed.connect(receivers.room_status_changed, dispatch_uid="classrooms-room-status-changed")
         register_link_manager(EVENT_KIND, may_manage_links)
+        register_sitting_policy(EVENT_KIND, ClassSittingPolicy())
+        register_organisation(SchoolKind())
         # Teachers and school administrators invite anyone; a meeting changes on its class's page.
         register_organiser_check(lambda user: selectors.schools_for_user(user).exists())
         register_domain_page(

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "notifications",
     "classrooms",
     "hearings",
+    "feedback",
 ]
 
 MIDDLEWARE = [
@@ -259,7 +260,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # Several models have a "status": the hearing's gets a stable name instead of a hashed one.
-    "ENUM_NAME_OVERRIDES": {"HearingStatusEnum": "hearings.models.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "HearingStatusEnum": "hearings.models.Status",
+        "SubmissionStatusEnum": "feedback.models.Submission.Status",
+        "SubmissionKindEnum": "feedback.models.Submission.Kind",
+    },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.api.document_errors"],
 }
 
@@ -327,6 +332,9 @@ HADIR_MESH_MAX_PARTICIPANTS = env.integer("HADIR_MESH_MAX_PARTICIPANTS", 6)
 # client address within WINDOW minutes; a place whose holder has not connected within CONNECT
 # minutes goes back to the public.
 HADIR_OBSERVER_PLACES_PER_ADDRESS = env.integer("HADIR_OBSERVER_PLACES_PER_ADDRESS", 10)
+# What the public writes to a court or a school: at most this many per client address in the window.
+HADIR_FEEDBACK_PER_ADDRESS = env.integer("HADIR_FEEDBACK_PER_ADDRESS", 5)
+HADIR_FEEDBACK_ADDRESS_WINDOW_MINUTES = env.integer("HADIR_FEEDBACK_ADDRESS_WINDOW_MINUTES", 60)
 HADIR_OBSERVER_ADDRESS_WINDOW_MINUTES = env.integer("HADIR_OBSERVER_ADDRESS_WINDOW_MINUTES", 10)
 HADIR_OBSERVER_CONNECT_MINUTES = env.integer("HADIR_OBSERVER_CONNECT_MINUTES", 5)
 # Anonymous sockets on the public docket, per client address and process (more are closed with 4429).

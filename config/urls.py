@@ -37,4 +37,5 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("classrooms.urls")),
     path("", include("hearings.urls")),
+    path("", include("feedback.urls")),
 ]

@@ -12,7 +12,9 @@ class HearingsConfig(AppConfig):
         from django.urls import reverse
 
         from config.navigation import register_nav
+        from feedback.registry import register_organisation, register_sitting_policy
         from hearings import ical, receivers, selectors
+        from hearings.feedback import CourtKind, HearingSittingPolicy
         from hearings.policies import HearingRoomPolicy, is_any_court_staff, may_manage_links
         from notifications.registry import register_notice_period
         from rooms.policies import register_policy
@@ -27,6 +29,8 @@ class HearingsConfig(AppConfig):
         register_sitting_state("hearing", ical.sitting_state)
         room_status_changed.connect(receivers.room_status_changed, dispatch_uid="hearings-room-status-changed")
         register_link_manager("hearing", may_manage_links)
+        register_sitting_policy("hearing", HearingSittingPolicy())
+        register_organisation(CourtKind())
         # Court staff invite anyone; a hearing changes on its own page, through its status machine.
         register_organiser_check(is_any_court_staff)
         register_domain_page("hearing", lambda event: reverse("hearings:hearing", args=[event.hearing.pk]))

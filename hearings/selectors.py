@@ -23,6 +23,7 @@ from hearings.models import (
     Status,
     StatusLogEntry,
 )
+from hearings.progress import day_progress
 from scheduling.models import Event
 
 
@@ -114,13 +115,14 @@ def docket_entry(hearing: Hearing, *, court: Court, day_start: datetime, day_end
 
 def docket_for_day(*, court: Court, day: date) -> dict:
     day_start, day_end = day_bounds(court=court, day=day)
-    entries = [docket_entry(h, court=court, day_start=day_start, day_end=day_end)
-               for h in docket_hearings(court=court, day=day)]
+    hearings = docket_hearings(court=court, day=day)
+    entries = [docket_entry(h, court=court, day_start=day_start, day_end=day_end) for h in hearings]
     return {
         "court": court.slug,
         "date": day.isoformat(),
         "zone": zone_abbreviation(court.timezone, day_start),
         "hearings": [entry for entry in entries if entry is not None],
+        "progress": day_progress(hearings, court=court, day_start=day_start, day_end=day_end),
     }
 
 

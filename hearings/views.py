@@ -14,6 +14,7 @@ from django.views.decorators.http import condition, require_http_methods, requir
 
 from config.exports import table_response
 from config.proxy import request_address
+from feedback.selectors import event_feedback
 from hearings import ical, policies, selectors, services
 from hearings.forms import CaseForm, HearingForm, ObserverForm, ParticipantForm, StatusForm
 from hearings.models import Case, CaseType, Court, Hearing, Status
@@ -139,6 +140,7 @@ def _hearing_page(request, hearing, *, participant_form=None, status_form=None):
         "next_statuses": [Status(s) for s in policies.HearingRoomPolicy.transitions.get(hearing.status, ())],
         "observer_url": request.build_absolute_uri(reverse("hearings:observe", args=[hearing.observer_token]))
         if may_manage and hearing.is_public else "",
+        "feedback": event_feedback(event=hearing.event) if policies.is_court_staff(request.user, court) else None,
     }
     return render(request, "hearings/hearing.html", context)
 

@@ -32,6 +32,8 @@ class Message(models.Model):
         REMINDER = "reminder", _("Reminder")
         NOTICE = "notice", _("Notice")
         WARNING = "warning", _("Warning")
+        FEEDBACK = "feedback", _("How did it go?")
+        REPLY = "reply", _("Answer to a message")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")

@@ -9,6 +9,7 @@ from functools import partial
 from typing import Any
 
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -198,6 +199,21 @@ def _check_notice_period(*, event: Event, occurrence: Occurrence | None) -> None
         kind=Message.Kind.WARNING,
         event=event,
     )
+
+
+def email_queue(
+    *, key: str, kind: str, email: str, name: str, language: str, subject: str, text: str, url: str = "",
+    event: Event | None = None, occurrence: Occurrence | None = None, attendee: Attendee | None = None,
+) -> list[int]:
+    """One e-mail written by the app it comes from (subject and text already in the recipient's
+    language), sent once per ``key``: a feedback question after a sitting, an answer to the public."""
+    html = render_to_string("notifications/email/plain.html", {"text": text, "language": language})
+    row = Message(
+        idempotency_key=f"email:{key}", channel=Message.Channel.EMAIL, kind=kind, email=email, name=name[:200],
+        language=language, subject=subject[:300], body_text=text, body_html=html, url=url[:500], event=event,
+        occurrence=occurrence, attendee=attendee, sequence=event.sequence if event else 0,
+    )
+    return messages_queue(rows=[row])
 
 
 def notice_send(

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,10 +17,21 @@ from scheduling import tokens
 from scheduling.models import Attendee, Occurrence
 
 
-def _notice(request, *, title: str, message: str, status: int, occurrence: Occurrence | None = None):
+def _notice(request, *, title: str, message: str, status: int, occurrence: Occurrence | None = None,
+            feedback_url: str = ""):
     return render(
-        request, "rooms/notice.html", {"title": title, "message": message, "occurrence": occurrence}, status=status
+        request, "rooms/notice.html",
+        {"title": title, "message": message, "occurrence": occurrence, "feedback_url": feedback_url}, status=status,
     )
+
+
+def _feedback_url(attendee: Attendee, occurrence: Occurrence) -> str:
+    """Where the attendee says how the sitting went (the ``feedback`` app's page, found by its URL
+    name: rooms does not import it); "" when no such page is installed."""
+    try:
+        return reverse("feedback:session", args=[attendee.join_token]) + f"?occurrence={occurrence.pk}"
+    except NoReverseMatch:
+        return ""
 
 
 def _sign_in_first(request, attendee: Attendee, policy: RoomPolicy, occurrence: Occurrence):
@@ -102,9 +113,11 @@ def room(request, occurrence_id):
         return _notice(
             request, status=410, occurrence=occurrence, title=_("This session has ended"),
             message=_("This session has ended. Thank you for taking part."),
+            feedback_url=_feedback_url(attendee, occurrence),
         )
     opens_at, _closes_at = selectors.room_window(occurrence)
-    context = {"occurrence": occurrence, "event": occurrence.event, "attendee": attendee, "opens_at": opens_at}
+    context = {"occurrence": occurrence, "event": occurrence.event, "attendee": attendee, "opens_at": opens_at,
+               "feedback_url": _feedback_url(attendee, occurrence)}
     if now < opens_at:
         context["seconds_left"] = int((opens_at - now).total_seconds()) + 1
         context["opens_before_minutes"] = settings.HADIR_ROOM_OPENS_BEFORE_MINUTES

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from classrooms import policies, selectors, services
 from classrooms.forms import ClassroomForm, EnrollmentForm, MeetingForm, RosterUploadForm, ScheduleForm
 from classrooms.views.common import _error_text, class_lookup, classroom_view
+from feedback.selectors import events_feedback
+from scheduling.models import Event
 
 
 @login_required
@@ -85,5 +87,7 @@ def classroom_detail(request, classroom, role):
             "schedule_form": ScheduleForm(),
             "meeting_form": MeetingForm(),
             "has_schedule": classroom.class_events.filter(is_term_schedule=True).exists(),
+            "feedback": events_feedback(events=Event.objects.filter(class_event__classroom=classroom))
+            if role in policies.MANAGER_ROLES else None,
         },
     )

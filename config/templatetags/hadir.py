@@ -49,3 +49,17 @@ def in_zone(value: datetime, zone_name: str) -> datetime:
     # Django's own ``timezone`` filter marks the result so that ``date``/``time`` keep this zone
     # instead of converting back to the viewer's.
     return do_timezone(value, zone)
+
+
+def svg_number(value) -> str:
+    """A number as SVG and CSS read it: a dot for decimals, no grouping, in every locale (Django's
+    ``floatformat`` and plain ``{{ x }}`` write "12,5" in Indonesian, which breaks the drawing)."""
+    if value is None:
+        return "0"
+    number = round(float(value), 2)
+    return str(int(number)) if number == int(number) else f"{number:.2f}".rstrip("0")
+
+
+@register.filter
+def svgnum(value) -> str:
+    return svg_number(value)

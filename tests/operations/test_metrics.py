@@ -12,8 +12,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from config.asgi import application
 from notifications.models import Message, WorkerHeartbeat
-from rooms.live import hub as hub_module
 from rooms import services as room_services
+from rooms.live import hub as hub_module
 from rooms.models import AttendanceInterval
 from tests.rooms.factories import make_room, session_cookie_for
 

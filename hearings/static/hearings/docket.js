@@ -10,6 +10,23 @@ const typeLabels = readJSON("docket-case-type-labels");
 const closedLabel = readJSON("docket-closed-label");
 const emptyLabel = readJSON("docket-empty-label");
 const live = byId("docket-live");
+const idleLabel = readJSON("docket-idle-label");
+
+// The airport board: held, to come, the median delay, and what is in session in each courtroom.
+function renderProgress(progress) {
+  if (!progress) { return; }
+  byId("progress-held").textContent = String(progress.held);
+  byId("progress-to-come").textContent = String(progress.to_come);
+  const delay = byId("progress-delay");
+  delay.textContent = progress.median_delay_minutes === null ? "–"
+    : progress.median_delay_minutes + " " + delay.getAttribute("data-unit");
+  const rooms = byId("progress-rooms");
+  rooms.textContent = "";
+  progress.in_session.forEach((room) => {
+    rooms.appendChild(make("li", { text: room.courtroom + ": " + (room.closed ? closedLabel : room.case_number) }));
+  });
+  if (!progress.in_session.length) { rooms.appendChild(make("li", { className: "muted", text: idleLabel })); }
+}
 
 function cell(row, text, span) {
   const td = make("td", { text: text || "" });
@@ -20,6 +37,7 @@ function cell(row, text, span) {
 
 function render(docket) {
   byId("docket-date").textContent = docket.date;
+  renderProgress(docket.progress);
   body.textContent = "";
   if (!docket.hearings.length) {
     const empty = make("tr", { className: "empty" });

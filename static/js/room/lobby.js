@@ -24,5 +24,10 @@ export function setUpLobby({ bus, socket, T }) {
     show(byId("lobby"), false);
     show(byId("inside"), true);
   });
-  bus.on("socket.closed", ({ ending }) => { if (ending) { over(T[ending]); } });
+  bus.on("socket.closed", ({ ending }) => {
+    if (ending) { over(T[ending]); }
+    // The attendee's feedback link (data-feedback-url), offered once the session has ended.
+    const feedback = byId("feedback-line");
+    if (ending === "ended" && feedback) { show(feedback, true); }
+  });
 }
