@@ -10,6 +10,7 @@ handler404 = "config.api.not_found"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("timezone/", views.set_timezone, name="set_timezone"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

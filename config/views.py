@@ -3,8 +3,9 @@ import zoneinfo
 from django.conf import settings
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from config.health import health_report
 from config.middleware import SESSION_TIMEZONE_KEY
@@ -13,6 +14,12 @@ from config.middleware import SESSION_TIMEZONE_KEY
 async def healthz(request):
     report = await health_report()
     return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links; the icon is the SVG in static/."""
+    return HttpResponseRedirect(static("img/favicon.svg"))
 
 
 def home(request):

@@ -1,4 +1,5 @@
-"""Template helpers for time zones: the short name people know (WIB, WITA, WIT)."""
+"""Template helpers every page shares: time zones (the short name people know: WIB, WITA, WIT) and
+numbers written into SVG and CSS."""
 
 import zoneinfo
 from datetime import datetime
@@ -49,3 +50,19 @@ def in_zone(value: datetime, zone_name: str) -> datetime:
     # Django's own ``timezone`` filter marks the result so that ``date``/``time`` keep this zone
     # instead of converting back to the viewer's.
     return do_timezone(value, zone)
+
+
+def svg_number(value) -> str:
+    """A number as SVG and CSS read it: a dot before the decimals and no grouping, whatever the
+    page's language (Django writes ``63,3`` in Indonesian, which an SVG reader drops)."""
+    if isinstance(value, bool) or value is None or value == "":
+        return "0"
+    number = float(value)
+    if number.is_integer():
+        return str(int(number))
+    return f"{number:.2f}".rstrip("0").rstrip(".")
+
+
+@register.filter(name="svg_number")
+def svg_number_filter(value) -> str:
+    return svg_number(value)

@@ -94,3 +94,10 @@ def test_in_zone_keeps_the_event_zone_through_the_date_filter():
     with timezone.override("Asia/Jakarta"):
         rendered = template.render(Context({"when": datetime(2026, 12, 1, 0, 30, tzinfo=UTC)}))
     assert rendered == "09:30 07:30"
+
+
+def test_a_favicon_is_linked_and_answered(client):
+    page = client.get("/").content.decode()
+    assert 'rel="icon" href="/static/img/favicon.svg" type="image/svg+xml"' in page
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"] == "/static/img/favicon.svg"

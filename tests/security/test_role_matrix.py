@@ -112,6 +112,7 @@ def code(w) -> dict:
 SITE = [
     page("home", "get", "/", ok=EVERYONE),
     page("health", "get", "/healthz", ok=EVERYONE),
+    page("favicon", "get", "/favicon.ico", ok=EVERYONE),
     page("language (link)", "get", "/i18n/setlang/?next=/", ok=EVERYONE),
     page("language", "post", "/i18n/setlang/", {"language": "id", "next": "/"}, ok=EVERYONE),
     page("time zone", "post", "/timezone/", {"timezone": "Asia/Makassar", "next": "/"}, ok=EVERYONE),
