@@ -7,3 +7,10 @@ document.querySelectorAll("form.lang select[name=language]").forEach((select) =>
 document.querySelectorAll("button[data-print]").forEach((button) => {
   button.addEventListener("click", () => window.print());
 });
+// A form that came back with errors: its summary (templates/_form_errors.html) is brought into
+// view and focused, so that the eye and a screen reader start there.
+const summary = document.querySelector("[data-focus-on-load]");
+if (summary) {
+  summary.scrollIntoView({ block: "start" });
+  summary.focus({ preventScroll: true });
+}

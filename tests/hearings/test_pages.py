@@ -281,10 +281,11 @@ def test_hearing_time_in_the_court_zone_and_the_viewers(login, world):
     court.save()
     page = login("clerk").get(reverse("hearings:hearing", args=[world["public"].pk])).content.decode()
     start = world["public"].occurrence.start
-    wita = start.astimezone(timezone.get_fixed_timezone(8 * 60)).strftime("%Y-%m-%d %H:%M")
-    wib = start.astimezone(timezone.get_fixed_timezone(7 * 60)).strftime("%Y-%m-%d %H:%M")
+    wita = start.astimezone(timezone.get_fixed_timezone(8 * 60))
+    wib = start.astimezone(timezone.get_fixed_timezone(7 * 60)).strftime("%H:%M")
     when = page[page.index("<dt>When</dt>"):][:400]
-    assert f"{wita}–" in when and "WITA" in when and f"({wib} WIB)" in when, when
+    # The one format every page uses (config.templatetags.hadir.moment_text), with the zone's label.
+    assert f"{wita:%a} {wita.day} {wita:%b} {wita.year} {wita:%H:%M} WITA (" in when and f"({wib} WIB)" in when, when
 
 
 def test_public_docket_in_bahasa_indonesia(client, world, monkeypatch):

@@ -115,6 +115,8 @@ SITE = [
     page("favicon", "get", "/favicon.ico", ok=EVERYONE),
     page("language (link)", "get", "/i18n/setlang/?next=/", ok=EVERYONE),
     page("language", "post", "/i18n/setlang/", {"language": "id", "next": "/"}, ok=EVERYONE),
+    page("profile page", "get", "/profile/", ok=SIGNED),
+    page("profile save", "post", "/profile/", {"timezone": "Asia/Makassar", "language": "en"}, ok=SIGNED),
     page("time zone", "post", "/timezone/", {"timezone": "Asia/Makassar", "next": "/"}, ok=EVERYONE),
     page("time zone by GET", "get", "/timezone/", others=405, signed_out=405),
     page("login page", "get", "/accounts/login/", ok=EVERYONE),
