@@ -10,7 +10,7 @@ class ClassroomsConfig(AppConfig):
         from django.urls import reverse
 
         from classrooms import receivers, selectors
-        from classrooms.policies import CLASS_ROOM_POLICY, may_manage_links
+        from classrooms.policies import CLASS_ROOM_POLICY, may_found_school, may_manage_links
         from classrooms.services import EVENT_KIND
         from config.navigation import register_nav
         from rooms.policies import register_policy
@@ -25,7 +25,9 @@ class ClassroomsConfig(AppConfig):
         register_domain_page(
             EVENT_KIND, lambda event: reverse("classrooms:detail", args=[event.class_event.classroom_id])
         )
-        register_nav(_("Classes"), "classrooms:dashboard", order=20)
+        # Classes to those who teach or run a school (or may found one); students get "My classes".
+        register_nav(_("Classes"), "classrooms:dashboard", order=20,
+                     visible=lambda user: may_found_school(user) or selectors.schools_for_user(user).exists())
         register_nav(
             _("My classes"),
             "classrooms:mine",

@@ -49,8 +49,9 @@ class TimezoneMiddleware:
             timezone.deactivate()
 
 
-# The pages that may use the camera and the microphone (by URL name): the live room only.
-MEDIA_PAGES = {"rooms:room"}
+# The pages that may use the camera and the microphone (by URL name): the live room, and the
+# check people make of their devices before joining.
+MEDIA_PAGES = {"rooms:room", "device_check"}
 
 
 def content_security_policy(request) -> str:

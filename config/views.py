@@ -13,10 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
+from config.attention import attention_for
 from config.forms import ProfileForm, add_service_error
 from config.health import health_report
 from config.middleware import SESSION_TIMEZONE_KEY
 from scheduling import services as scheduling
+from scheduling.selectors import next_sittings_for_user
 
 
 async def healthz(request):
@@ -31,7 +33,15 @@ def favicon(request):
 
 
 def home(request):
-    return render(request, "config/home.html")
+    """Signed in: today's and the next sessions, each with its Enter button, and what needs attention."""
+    if not request.user.is_authenticated:
+        return render(request, "config/home.html")
+    sittings = next_sittings_for_user(user=request.user, now=timezone.now())
+    return render(request, "config/home.html", {
+        "sittings": [{"occurrence": occurrence, "seat": seat} for occurrence, seat in sittings],
+        "attention": attention_for(request.user),
+        "now": timezone.now(),
+    })
 
 
 @require_POST
@@ -90,3 +100,45 @@ def profile(request):
                                 samesite=settings.LANGUAGE_COOKIE_SAMESITE, secure=settings.LANGUAGE_COOKIE_SECURE)
             return response
     return render(request, "config/profile.html", {"form": form})
+
+
+@require_GET
+def device_check(request):
+    """Camera, microphone, speakers and the connection, checked before joining (static/js/check.js).
+    ``?next=`` is where "Back to the session" leads (a path on this site only)."""
+    back = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    strings = {
+        "checking": _("checking…"),
+        "problem": _("needs attention"),
+        "camera_ok": _("works: you should see yourself"),
+        "camera_denied": _("The browser is not allowed to use the camera: click the camera icon in the address "
+                           "bar, allow it, and start the check again."),
+        "camera_missing": _("No camera was found: connect one (or use a phone), then start the check again."),
+        "camera_busy": _("The camera is in use by another program (a video call?): close it and start the check "
+                         "again."),
+        "camera_failed": _("The camera could not be started: restart the browser and start the check again."),
+        "microphone_ok": _("works: we hear you"),
+        "microphone_denied": _("The browser is not allowed to use the microphone: click the microphone icon in the "
+                               "address bar, allow it, and start the check again."),
+        "microphone_missing": _("No microphone was found: connect a headset or one built in, then start the check "
+                                "again."),
+        "microphone_busy": _("The microphone is in use by another program: close it and start the check again."),
+        "microphone_failed": _("The microphone could not be started: restart the browser and start the check again."),
+        "microphone_silent": _("We hear nothing: check that the microphone is not muted (a switch on the headset, "
+                               "or the system's sound settings) and speak."),
+        "speakers_waiting": _("play the test tone"),
+        "tone_playing": _("a tone is playing…"),
+        "speakers_ok": _("work"),
+        "speakers_silent": _("Turn the volume up, or choose other speakers or headphones in your system's sound "
+                             "settings, and play the tone again."),
+        "connection_ok": _("works (%(ms)s ms)"),
+        "connection_slow": _("The connection is slow: video may stutter. Move closer to the Wi-Fi or use audio "
+                             "only."),
+        "connection_failed": _("Your browser cannot keep a live connection to Hadir: a firewall or proxy may block "
+                               "WebSockets. Try another network (a phone's hotspot) or ask your IT department."),
+        "summary_ok": _("Everything works: you are ready to join."),
+        "summary_problems": _("%(count)s checks need attention: see what to fix above."),
+    }
+    return render(request, "config/device_check.html", {"strings": strings, "back": back})
