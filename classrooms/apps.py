@@ -11,7 +11,7 @@ class ClassroomsConfig(AppConfig):
 
         from classrooms import receivers, selectors
         from classrooms.feedback import ClassSittingPolicy, SchoolKind
-        from classrooms.policies import CLASS_ROOM_POLICY, may_manage_links
+        from classrooms.policies import CLASS_ROOM_POLICY, may_found_school, may_manage_links
         from classrooms.services import EVENT_KIND
         from config.navigation import register_nav
         from feedback.registry import register_organisation, register_sitting_policy
@@ -33,7 +33,9 @@ class ClassroomsConfig(AppConfig):
         register_domain_page(
             EVENT_KIND, lambda event: reverse("classrooms:detail", args=[event.class_event.classroom_id])
         )
-        register_nav(_("Classes"), "classrooms:dashboard", order=20)
+        # Classes to those who teach or run a school (or may found one); students get "My classes".
+        register_nav(_("Classes"), "classrooms:dashboard", order=20,
+                     visible=lambda user: may_found_school(user) or selectors.schools_for_user(user).exists())
         register_nav(
             _("My classes"),
             "classrooms:mine",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -99,6 +99,17 @@ def attendees_matching(event: Event, *, user: User | None, email: str) -> QueryS
 
 def class_occurrences(classroom: Classroom) -> QuerySet[Occurrence]:
     return Occurrence.objects.filter(event__class_event__classroom=classroom).select_related("event").order_by("start")
+
+
+def meeting_recipients(occurrences: list[Occurrence]) -> dict[uuid.UUID, int]:
+    """Per event, how many of the class (students and assistants, not its teachers) a change to
+    one of its meetings e-mails: the number a confirmation names before cancelling."""
+    event_ids = {occurrence.event_id for occurrence in occurrences}
+    rows = (
+        Attendee.objects.filter(event_id__in=event_ids, role__in=[Enrollment.Role.STUDENT, Enrollment.Role.ASSISTANT])
+        .values("event_id").annotate(count=Count("id"))
+    )
+    return {row["event_id"]: row["count"] for row in rows}
 
 
 def class_occurrence(classroom: Classroom, occurrence_id: uuid.UUID | str) -> Occurrence:

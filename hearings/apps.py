@@ -11,9 +11,11 @@ class HearingsConfig(AppConfig):
     def ready(self):
         from django.urls import reverse
 
+        from config.attention import register_attention
         from config.navigation import register_nav
         from feedback.registry import register_organisation, register_sitting_policy
         from hearings import ical, receivers, selectors
+        from hearings.attention import without_judge
         from hearings.feedback import CourtKind, HearingSittingPolicy
         from hearings.policies import HearingRoomPolicy, is_any_court_staff, may_manage_links
         from notifications.registry import register_notice_period
@@ -36,5 +38,8 @@ class HearingsConfig(AppConfig):
         register_domain_page("hearing", lambda event: reverse("hearings:hearing", args=[event.hearing.pk]))
         # A summons is valid only with three days' notice.
         register_notice_period("hearing", timedelta(days=3), label=_("summons"))
-        register_nav(_("Hearings"), "hearings:index", order=40)
+        # Menus show what a person uses: hearings to court staff and to those who take part in one.
+        register_nav(_("Hearings"), "hearings:index", order=40,
+                     visible=lambda user: is_any_court_staff(user) or selectors.hearings_visible_to(user).exists())
         register_nav(_("Court cases"), "hearings:cases", visible=is_any_court_staff, order=41)
+        register_attention("hearings", without_judge)

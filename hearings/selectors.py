@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from config.templatetags.hadir import zone_abbreviation
@@ -110,6 +111,9 @@ def docket_entry(hearing: Hearing, *, court: Court, day_start: datetime, day_end
         else "",
         "next_at": hearing.next_at.isoformat() if hearing.next_at else "",
         "next_local": _local(hearing.next_at, zone),
+        # A public hearing that admits observers: its observer page, for anyone to follow it.
+        "observe_path": reverse("hearings:observe", args=[hearing.observer_token])
+        if hearing.observer_capacity > 0 and not hearing.is_final else "",
     }
 
 

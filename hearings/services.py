@@ -34,7 +34,7 @@ from hearings.models import (
     Status,
     StatusLogEntry,
 )
-from hearings.policies import is_court_clerk, moderator_attendee
+from hearings.policies import is_court_clerk, is_court_judge, moderator_attendee
 from hearings.status import MAX_AHEAD, transition_problem
 from rooms import selectors as room_selectors
 from rooms import services as room_services
@@ -137,6 +137,8 @@ def hearing_schedule(*, case: Case, start: datetime, duration: timedelta, courtr
     if not is_court_clerk(by, court):
         raise HearingForbidden(_("Only the court's clerks may schedule hearings."))
     clerk = clerk or person_for(by)
+    if presiding_judge.user is not None and not is_court_judge(presiding_judge.user, court):
+        raise HearingError(_("The presiding judge must be one of the court's judges."), field="judge")
     if not courtroom.strip():
         raise HearingError(_("Name the courtroom."), field="courtroom")
     if not agenda.strip():

@@ -105,6 +105,19 @@ class Message(models.Model):
     def is_read(self) -> bool:
         return self.read_at is not None
 
+    def plain_description(self) -> str:
+        """What was sent, in words an organiser reads (the delivery log): "updated invitation",
+        not "REQUEST, SEQUENCE 2"."""
+        if self.kind == self.Kind.INVITE and self.sequence > 0:
+            return str(_("updated invitation"))
+        if self.kind == self.Kind.CANCEL:
+            return str(_("cancellation of one sitting") if self.occurrence_id else _("cancellation"))
+        if self.kind == self.Kind.UPDATE:
+            return str(_("updated invitation"))
+        if self.kind == self.Kind.REMINDER and self.minutes_before:
+            return str(_("reminder, %(minutes)d minutes before") % {"minutes": self.minutes_before})
+        return str(self.get_kind_display()).lower() if self.kind != self.Kind.NOTICE else str(_("notice"))
+
 
 class ShortNotice(models.Model):
     """Invitations went out later than the event's kind requires (a summons under 3 days)."""

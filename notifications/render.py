@@ -92,6 +92,14 @@ def _subject(kind: str, title: str) -> str:
     return subjects[kind] % {"title": title}
 
 
+def notice_text(message) -> str:
+    """An in-app notice as its reader reads it now: a message about an event is written again in
+    the active language (the reader's page), whatever language it was stored in."""
+    if message.event_id and message.kind in ("invite", "update", "cancel", "reminder"):
+        return _subject(message.kind, message.event.title)
+    return message.subject
+
+
 def _vevent_sequence(calendar) -> int:
     events = [component for component in calendar.walk("VEVENT")]
     return max((int(component.get("SEQUENCE", 0)) for component in events), default=0)

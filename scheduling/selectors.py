@@ -14,7 +14,7 @@ from itertools import accumulate
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
-from django.utils import translation
+from django.utils import timezone, translation
 
 from config.types import AnyUser, People, User
 from scheduling import tokens
@@ -168,6 +168,20 @@ def occurrences_for_user(*, user: User, start: datetime, end: datetime) -> Query
         .select_related("event", "event__organizer")
         .order_by("start")
     )
+
+
+def next_sittings_for_user(*, user: User, now: datetime, days: int = 14, limit: int = 8) -> list[tuple]:
+    """Today's sittings (from the start of the day in the viewer's zone, the finished ones too, so
+    that a sitting under way is there) and the next ones, each with the user's own seat (its
+    ``join_path`` enters the room) or None when they only organise it: the home page's list."""
+    day_start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    sittings = [
+        occurrence
+        for occurrence in occurrences_for_user(user=user, start=day_start, end=now + timedelta(days=days))
+        if occurrence.status == Occurrence.Status.SCHEDULED and occurrence.event.status == Event.Status.CONFIRMED
+    ][:limit]
+    seats = invitations_for_user(user=user, event_ids=[occurrence.event_id for occurrence in sittings])
+    return [(occurrence, seats.get(occurrence.event_id)) for occurrence in sittings]
 
 
 def invitations_for_user(*, user: User, event_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Attendee]:

@@ -9,6 +9,7 @@ const statusLabels = readJSON("docket-status-labels");
 const typeLabels = readJSON("docket-case-type-labels");
 const closedLabel = readJSON("docket-closed-label");
 const emptyLabel = readJSON("docket-empty-label");
+const observeLabel = readJSON("docket-observe-label");
 const live = byId("docket-live");
 const idleLabel = readJSON("docket-idle-label");
 
@@ -27,10 +28,14 @@ function renderProgress(progress) {
   });
   if (!progress.in_session.length) { rooms.appendChild(make("li", { className: "muted", text: idleLabel })); }
 }
+// Each cell names its column (shown where the rows stack on a narrow screen).
+const headings = [...document.querySelectorAll("#docket-table thead th")].map((th) => th.textContent);
 
 function cell(row, text, span) {
   const td = make("td", { text: text || "" });
-  if (span) { td.colSpan = span; }
+  if (span) { td.colSpan = span; } else if (headings[row.children.length]) {
+    td.dataset.label = headings[row.children.length];
+  }
   row.appendChild(td);
   return td;
 }
@@ -41,7 +46,7 @@ function render(docket) {
   body.textContent = "";
   if (!docket.hearings.length) {
     const empty = make("tr", { className: "empty" });
-    cell(empty, emptyLabel, 8).className = "muted";
+    cell(empty, emptyLabel, 9).className = "muted";
     body.appendChild(empty);
     return;
   }
@@ -51,7 +56,7 @@ function render(docket) {
     cell(row, entry.case_number);
     if (entry.closed) {
       row.className = "closed";
-      cell(row, closedLabel, 6);
+      cell(row, closedLabel, 7);
     } else {
       row.setAttribute("data-hearing", entry.id);
       cell(row, typeLabels[entry.case_type] || entry.case_type);
@@ -62,6 +67,9 @@ function render(docket) {
       status.setAttribute("data-status", entry.status);
       cell(row, entry.reason);
       cell(row, entry.next_local);
+      const follow = make("td");
+      if (entry.observe_path) { follow.appendChild(make("a", { href: entry.observe_path, text: observeLabel })); }
+      row.appendChild(follow);
     }
     body.appendChild(row);
   });
