@@ -73,6 +73,11 @@ class JanusProcess:
                 time.sleep(0.2)
         raise RuntimeError(f"janus did not start: {self.log_path.read_text()[-2000:]}")
 
+    def cpu_seconds(self) -> float:
+        """User and system CPU time Janus has used so far (from /proc)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
