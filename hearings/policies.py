@@ -40,6 +40,11 @@ class HearingRoomPolicy(RoomPolicy):
     def video_settings(self, occurrence) -> Court | None:
         return Court.objects.filter(cases__hearings__event_id=occurrence.event_id).first()
 
+    def external_video(self, occurrence) -> bool:
+        """A closed hearing is never heard on a third party's server; a public one where the court opted in."""
+        hearing = Hearing.objects.filter(event_id=occurrence.event_id).only("is_public").first()
+        return hearing is not None and hearing.is_public and super().external_video(occurrence)
+
     def role_label(self, attendee) -> str:
         return str(Role(attendee.role).label) if attendee.role in Role.values else attendee.role
 

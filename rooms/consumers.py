@@ -35,6 +35,7 @@ from rooms.live.presence import (
     presence_leave,
     presence_media_set,
 )
+from rooms.policies import MediaEngine, media_engine
 from rooms.sessions import language_for
 from scheduling.models import Attendee
 
@@ -356,7 +357,7 @@ async def media_state(consumer: RoomConsumer, message: dict) -> None:
     """Join or leave the built-in call, turn camera or microphone on or off (shown in presence)."""
     consumer.require_admitted("signal")
     values = messages.media_flags(message)
-    if values["media"] and not await _built_in_media(consumer):
+    if values["media"] and await _media_mode(consumer) not in ("mesh", "janus"):
         raise Invalid(_("This room uses an external video service."))
     if values["camera"] and consumer.entry.policy.audio_only(consumer.entry.attendee):
         raise Invalid(_("Your role takes part with audio only."))
@@ -364,13 +365,42 @@ async def media_state(consumer: RoomConsumer, message: dict) -> None:
     await presence_media_set(hub=consumer.hub, room_id=consumer.room_id, attendee_id=consumer.attendee_id, flags=flags)
 
 
-async def _built_in_media(consumer: RoomConsumer) -> bool:
+async def _media_mode(consumer: RoomConsumer) -> str:
     if consumer.media_mode is None:
-        setup = await database_sync_to_async(selectors.media_setup)(
-            occurrence=consumer.entry.occurrence, attendee=consumer.entry.attendee, policy=consumer.entry.policy,
+        consumer.media_mode = await database_sync_to_async(selectors.media_mode)(
+            consumer.entry.occurrence, consumer.entry.policy,
         )
-        consumer.media_mode = setup["mode"]
-    return consumer.media_mode == "mesh"
+    return consumer.media_mode
+
+
+async def _engine(consumer: RoomConsumer) -> MediaEngine:
+    engine = media_engine()
+    if engine is None or await _media_mode(consumer) != engine.mode:
+        raise Invalid(_("This room has no audio and video server."))
+    return engine
+
+
+async def media_ticket(consumer: RoomConsumer, message: dict) -> None:
+    """This person's ticket to the room's media server (listen-only roles get one that only receives)."""
+    consumer.require_admitted()
+    engine = await _engine(consumer)
+    ticket = await database_sync_to_async(engine.ticket)(
+        occurrence=consumer.entry.occurrence, attendee=consumer.entry.attendee, policy=consumer.entry.policy,
+        moderator=consumer.entry.moderator,
+    )
+    await consumer.send_json({"type": "media.ticket", **ticket})
+
+
+async def media_mute(consumer: RoomConsumer, message: dict) -> None:
+    """A moderator mutes (or lets through again) a participant's microphone for everyone, in the server."""
+    consumer.require_moderator()
+    mute = message.get("mute", True)
+    if not isinstance(mute, bool):
+        raise Invalid(_("“mute” must be true or false."))
+    await consumer.require_present(message.get("participant"))
+    attendee = await _invited(consumer, message)
+    engine = await _engine(consumer)
+    await database_sync_to_async(engine.mute)(occurrence=consumer.entry.occurrence, attendee=attendee, mute=mute)
 
 
 async def media_mute_request(consumer: RoomConsumer, message: dict) -> None:
@@ -392,4 +422,6 @@ HANDLERS = {
     "signal": signal,
     "media.state": media_state,
     "media.mute_request": media_mute_request,
+    "media.ticket": media_ticket,
+    "media.mute": media_mute,
 }

@@ -86,3 +86,16 @@ def test_a_school_can_always_use_its_own_external_video_service(event, school):
     assert setup["mode"] == "link"
     assert setup["link"].startswith("https://video.sekolah.example/hadir-")
     assert str(occurrence.pk) not in setup["link"]
+
+
+def test_without_janus_a_school_that_named_no_external_service_has_no_video_above_the_mesh(event, school, settings):
+    """Issue 20: larger rooms show an external link only where the school opted in."""
+    from rooms.selectors import media_setup
+
+    settings.JANUS_URL, settings.HADIR_MESH_MAX_PARTICIPANTS = [], 1
+    occurrence = event.occurrences.first()
+    teacher = by_role(event)["teacher"]
+    assert media_setup(occurrence=occurrence, attendee=teacher, moderator=True)["mode"] == "none"
+    school.video_url_template = "https://video.sekolah.example/{room}"
+    school.save()
+    assert media_setup(occurrence=occurrence, attendee=teacher, moderator=True)["mode"] == "link"
