@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from config.consumers import internal_error
 from rooms import messages, selectors, services, wire
+from rooms.audience import AUDIENCE_HANDLERS, audience_moved
 from rooms.errors import Forbidden, Invalid, RoomError
 from rooms.live.chat import CHAT_PREFIX, chat_id
 from rooms.live.hub import get_hub
@@ -111,7 +112,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.joined = True
         count = await presence_join(
             hub=self.hub, room_id=self.room_id, attendee_id=self.attendee_id, conn=self.conn, info=entry.info,
-            admitted=entry.admitted,
+            admitted=entry.admitted, audience=entry.audience,
         )
         if count > MAX_CONNECTIONS_PER_ATTENDEE:
             await self._leave()
@@ -155,6 +156,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self.send_json({"type": "lobby.admitted"})
         await self._enter()
 
+    async def audience_now(self, audience: bool) -> None:
+        await audience_moved(self, audience)
+
     async def disconnect(self, code: int) -> None:
         await self._leave()
 
@@ -164,7 +168,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.joined = False
         try:
             await self.hub.detach(self)
-            await presence_leave(hub=self.hub, room_id=self.room_id, attendee_id=self.attendee_id, conn=self.conn)
+            await presence_leave(hub=self.hub, room_id=self.room_id, attendee_id=self.attendee_id, conn=self.conn,
+                                 audience=self.entry.audience)
         finally:
             if self.interval_id is not None:
                 await asyncio.shield(self.hub.attendance.close(self.interval_id))
@@ -271,19 +276,18 @@ class RoomConsumer(AsyncWebsocketConsumer):
             raise Invalid(_("That participant is not in the room."))
         return target
 
+    async def invited(self, message: dict) -> Attendee:
+        attendee = await database_sync_to_async(selectors.invited_attendee)(
+            self.entry.occurrence, messages.participant_id(message)
+        )
+        if attendee is None:
+            raise Invalid(_("No such participant in this room."))
+        return attendee
+
     async def tell(self, target: str, frame: dict) -> None:
         """A frame for one participant's sockets, on whichever process they are."""
         encoded = json.dumps(frame, separators=(",", ":"))
         await self.hub.publish(self.room_id, wire.ToAttendee(attendee=target, frame=encoded))
-
-
-async def _invited(consumer: RoomConsumer, message: dict) -> Attendee:
-    attendee = await database_sync_to_async(selectors.invited_attendee)(
-        consumer.entry.occurrence, messages.participant_id(message)
-    )
-    if attendee is None:
-        raise Invalid(_("No such participant in this room."))
-    return attendee
 
 
 # --- handlers: one per client message type: read it, authorise, call one service ------------------
@@ -319,7 +323,7 @@ async def hand_lower(consumer: RoomConsumer, message: dict) -> None:
 
 async def lobby_admit(consumer: RoomConsumer, message: dict) -> None:
     consumer.require_moderator()
-    attendee = await _invited(consumer, message)
+    attendee = await consumer.invited(message)
     await database_sync_to_async(services.lobby_admit)(
         occurrence=consumer.entry.occurrence, attendee=attendee, by=consumer.entry.attendee,
         reason=messages.text(message, "reason"),
@@ -328,7 +332,7 @@ async def lobby_admit(consumer: RoomConsumer, message: dict) -> None:
 
 async def lobby_deny(consumer: RoomConsumer, message: dict) -> None:
     consumer.require_moderator()
-    attendee = await _invited(consumer, message)
+    attendee = await consumer.invited(message)
     await database_sync_to_async(services.lobby_deny)(
         occurrence=consumer.entry.occurrence, attendee=attendee, by=consumer.entry.attendee,
         reason=messages.text(message, "reason"),
@@ -392,4 +396,5 @@ HANDLERS = {
     "signal": signal,
     "media.state": media_state,
     "media.mute_request": media_mute_request,
+    **AUDIENCE_HANDLERS,
 }
