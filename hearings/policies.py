@@ -83,6 +83,10 @@ class HearingRoomPolicy(RoomPolicy):
     def may_send(self, attendee, action: str) -> bool:
         return attendee.role not in LISTEN_ONLY_ROLES
 
+    def is_audience(self, attendee) -> bool:
+        """The public of a public hearing: counted, not listed, once the clerk lets them in."""
+        return attendee.role in LISTEN_ONLY_ROLES
+
     def audio_only(self, attendee) -> bool:
         return attendee.role in AUDIO_ONLY_ROLES
 

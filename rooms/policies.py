@@ -33,6 +33,10 @@ class TransitionRefused(RoomError):
         self.missing_roles = missing_roles or []
 
 
+# The role of a plain event's seat that only listens (``RoomPolicy.is_audience``), as ``bench_room --audience``.
+AUDIENCE_ROLE = "audience"
+
+
 class RoomPolicy:
     statuses: dict[str, str | Promise] = {
         "scheduled": _("Scheduled"),
@@ -80,7 +84,13 @@ class RoomPolicy:
     def may_send(self, attendee: Attendee, action: str) -> bool:
         """``action`` is "chat", "hand" or "signal"; listen-only roles answer False (for "signal":
         no built-in audio or video either way)."""
-        return True
+        return not self.is_audience(attendee)
+
+    def is_audience(self, attendee: Attendee) -> bool:
+        """True for seats that only listen and, once let in, are counted rather than listed (the
+        room's audience: its size reaches everyone, its members only moderators who page through
+        them). A moderator may promote one to speaker for a while (``audience.promote``)."""
+        return attendee.role == AUDIENCE_ROLE
 
     def audio_only(self, attendee: Attendee) -> bool:
         """True for roles that take part in built-in media with their microphone only."""

@@ -100,6 +100,7 @@ class Entry:
     denied_reason: str | None = None
     info: str = ""
     may: dict[str, bool] = field(default_factory=dict)
+    audience: bool = False  # listens only: counted, not listed (``RoomPolicy.is_audience``)
     closes_at: datetime | None = None
 
 
@@ -201,7 +202,7 @@ def _entry_before_the_lobby(scope: dict, occurrence: Occurrence | None, links: l
         occurrence=occurrence, attendee=attendee, policy=policy, status=status, moderator=moderator,
         admitted=moderator, info=participant_of(attendee, policy, moderator=moderator),
         may={action: bool(policy.may_send(attendee, action)) for action in ("chat", "hand", "signal")},
-        closes_at=closes_at,
+        audience=not moderator and bool(policy.is_audience(attendee)), closes_at=closes_at,
     )
 
 
