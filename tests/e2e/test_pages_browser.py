@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connections
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from classrooms import services as classes
 from classrooms.models import Enrollment
@@ -138,7 +139,7 @@ def test_a_teacher_is_asked_first_can_undo_and_keeps_a_failed_form(daphne_server
     assert words["cancel"] in dialog.inner_text()
     no_violations(page)
     dialog.locator("button.secondary").click()
-    assert page.locator("dialog.confirm").count() == 0
+    expect(page.locator("dialog.confirm")).to_have_count(0, timeout=10_000)  # removed once closed
     assert pool(occurrence_status, occurrence_id) == Occurrence.Status.SCHEDULED
     page.click("#meetings form[data-confirm] button")
     with page.expect_navigation():
