@@ -372,6 +372,38 @@ async def lobby_admit(consumer: RoomConsumer, message: dict):
     )
 
 
+MAX_ADMIT_AT_ONCE = 500
+
+
+async def lobby_admit_all(consumer: RoomConsumer, message: dict):
+    """Let several in at once: those in ``participants`` (a witness and their interpreter, on
+    purpose), or without it everyone waiting now, where the room's policy allows (a class)."""
+    consumer.require_moderator()
+    listed, reason = message.get("participants"), _text(message, "reason")
+    if listed is None:
+        await database_sync_to_async(services.lobby_admit_waiting)(
+            occurrence=consumer.entry.occurrence, by=consumer.entry.attendee, reason=reason,
+        )
+        return
+    try:
+        keys = {uuid.UUID(str(p)) for p in listed} if isinstance(listed, list) else set()
+    except ValueError:
+        keys = set()
+    if not 1 <= len(keys) <= MAX_ADMIT_AT_ONCE or len(keys) != len(listed):
+        raise Invalid(
+            _("“participants” must be a list of 1 to %(count)d participant ids.") % {"count": MAX_ADMIT_AT_ONCE}
+        )
+    attendees = await database_sync_to_async(
+        lambda: list(Attendee.objects.select_related("event").filter(pk__in=keys,
+                                                                      event_id=consumer.entry.occurrence.event_id))
+    )()
+    if len(attendees) != len(keys):
+        raise Invalid(_("No such participant in this room."))
+    await database_sync_to_async(services.lobby_admit_many)(
+        occurrence=consumer.entry.occurrence, attendees=attendees, by=consumer.entry.attendee, reason=reason,
+    )
+
+
 async def lobby_deny(consumer: RoomConsumer, message: dict):
     consumer.require_moderator()
     attendee = await _attendee_in_room(consumer, message)
@@ -390,9 +422,13 @@ async def room_set_status(consumer: RoomConsumer, message: dict):
         raise Invalid(_("“status” is required."))
     next_at = None
     if message.get("next_at"):
-        next_at = parse_datetime(str(message["next_at"])) if isinstance(message["next_at"], str) else None
-        if next_at is None or next_at.tzinfo is None:
-            raise Invalid(_("“next_at” must be a date and time with its offset (ISO 8601)."))
+        try:
+            next_at = parse_datetime(message["next_at"]) if isinstance(message["next_at"], str) else None
+        except ValueError:
+            next_at = None
+        if next_at is None:
+            raise Invalid(_("“next_at” must be a date and time (ISO 8601); without an offset it is read in the "
+                            "session's time zone."))
     await database_sync_to_async(services.room_status_set)(
         occurrence=consumer.entry.occurrence, status=status, by=consumer.entry.attendee,
         reason=_text(message, "reason"), next_at=next_at,
@@ -453,6 +489,7 @@ HANDLERS = {
     "hand.raise": hand_raise,
     "hand.lower": hand_lower,
     "lobby.admit": lobby_admit,
+    "lobby.admit_all": lobby_admit_all,
     "lobby.deny": lobby_deny,
     "room.set_status": room_set_status,
     "signal": signal,

@@ -85,6 +85,7 @@ ROOM_MESSAGES = {
     "signal": TAKING_PART,
     "media.state": TAKING_PART,
     "lobby.admit": MODERATOR_ONLY,
+    "lobby.admit_all": MODERATOR_ONLY,
     "lobby.deny": MODERATOR_ONLY,
     "media.mute_request": MODERATOR_ONLY,
     "room.set_status": MODERATOR_ONLY,
@@ -105,6 +106,7 @@ def room_message(message_type: str, role: str, ids: dict) -> dict:
         "signal": {"to": other, "data": {"sdp": "offer"}},
         "media.state": {"media": False, "camera": False, "microphone": False},
         "lobby.admit": {"participant": ids["admitted"]},
+        "lobby.admit_all": {"participants": [ids["admitted"]]},
         "lobby.deny": {"participant": ids["denied"], "reason": "Bukan pihak"},
         "media.mute_request": {"participant": other},
         "room.set_status": {"status": "open", "reason": ""},
@@ -113,8 +115,8 @@ def room_message(message_type: str, role: str, ids: dict) -> dict:
 
 # The moderator's order: let the defendant in first (the admitted one's messages and the signal
 # need them in the room), change the status last.
-MODERATOR_ORDER = ["lobby.admit", "lobby.deny", "heartbeat", "presence.sync", "chat.send", "hand.raise",
-                   "hand.lower", "signal", "media.state", "media.mute_request", "room.set_status"]
+MODERATOR_ORDER = ["lobby.admit", "lobby.admit_all", "lobby.deny", "heartbeat", "presence.sync", "chat.send",
+                   "hand.raise", "hand.lower", "signal", "media.state", "media.mute_request", "room.set_status"]
 
 
 def test_every_room_message_type_has_a_row():
