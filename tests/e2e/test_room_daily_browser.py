@@ -17,7 +17,7 @@ from django.utils import timezone
 from classrooms import services as classrooms
 from hearings.models import Hearing, Role
 from rooms.models import RoomState
-from tests.config.test_security_csp_browser import demo
+from tests.config.test_security_csp_browser import PRODUCTION, demo
 from tests.rooms.factories import make_room
 from tests.support.axe import axe, describe
 
@@ -360,4 +360,19 @@ def test_the_join_flow_and_the_room_fit_a_phone(daphne_server, browser):
         box = page.locator(selector).bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], selector
     no_violations(page, "a participant's room on a phone")
+    context.close()
+
+
+def test_axe_runs_under_the_production_policy_and_finds_what_is_wrong(daphne_factory, browser):
+    """The check itself can fail: a nameless button on the waiting page is reported, under the
+    production Content-Security-Policy (axe is injected through the DevTools protocol)."""
+    server = daphne_factory(**PRODUCTION)
+    room = elsewhere(make_room, starts_in=timedelta(hours=3), in_progress=False)
+    context = browser.new_context()
+    page = context.new_page()
+    response = page.goto(server.base_url + room.people[0].join_path)
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert axe(page) == []
+    page.evaluate("document.querySelector('main').appendChild(document.createElement('button'))")
+    assert [violation["id"] for violation in axe(page)] == ["button-name"]
     context.close()
