@@ -163,3 +163,8 @@ def register_policy(kind: str, policy: RoomPolicy) -> None:
 
 def policy_for(event: Event) -> RoomPolicy:
     return _registry.get(event.kind, DEFAULT_POLICY)
+
+
+def initial_statuses() -> set[str]:
+    """The statuses rooms start in, over every registered policy and the default."""
+    return {policy.initial_status for policy in (DEFAULT_POLICY, *_registry.values())}

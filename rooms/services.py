@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,7 @@ from rooms import selectors, signals, wire
 from rooms.errors import Forbidden, Invalid
 from rooms.hub import publish_from_sync
 from rooms.models import Admission, AttendanceInterval, AuditEntry, ChatMessage, RoomState
-from rooms.policies import TransitionRefused, policy_for
+from rooms.policies import TransitionRefused, initial_statuses, policy_for
 from scheduling.models import Attendee, Occurrence
 
 CHAT_MAX_LENGTH = 2000
@@ -101,6 +101,23 @@ def room_open_when_due(*, occurrence: Occurrence, now: datetime | None = None) -
         return
     with contextlib.suppress(Invalid):  # another request moved it meanwhile
         room_status_set(occurrence=occurrence, status=target, by=None)
+
+
+def rooms_open_due(*, now: datetime | None = None) -> int:
+    """Every minute (``rooms.tasks.open_due``): open the rooms due to open by themselves
+    (``room_open_when_due``) though nobody has asked for their page yet. How many it opened."""
+    now = now or timezone.now()
+    due = (
+        Occurrence.objects.select_related("event")
+        .filter(start__lte=now, end__gt=now)
+        .exclude(status=Occurrence.Status.CANCELLED)
+        .filter(Q(room_state__isnull=True) | Q(room_state__status__in=initial_statuses()))
+    )
+    opened = 0
+    for occurrence in due:
+        room_open_when_due(occurrence=occurrence, now=now)
+        opened += selectors.room_status(occurrence).status not in initial_statuses()
+    return opened
 
 
 def _check_lobby(occurrence: Occurrence, attendee: Attendee | None, by: Attendee | None) -> None:

@@ -119,3 +119,19 @@ def test_the_class_room_offers_no_next_sitting_and_the_teacher_the_attendance(ev
     steps = policy.next_steps(occurrence, people["teacher"], moderator=True)
     assert [url for _label, url in steps] == [f"/classrooms/{event.class_event.classroom_id}/meetings/{occurrence.pk}/"]
     assert policy.next_steps(occurrence, people["student"], moderator=False) == []
+
+
+def test_the_every_minute_task_opens_a_class_that_nobody_has_entered_yet(event):
+    from datetime import timedelta
+
+    from django_q.models import Schedule
+
+    from rooms.selectors import room_status
+    from rooms.services import rooms_open_due
+
+    assert Schedule.objects.filter(func="rooms.tasks.open_due", minutes=1).exists()
+    first, second = event.occurrences.order_by("start")[:2]
+    assert rooms_open_due(now=first.start - timedelta(minutes=1)) == 0
+    assert rooms_open_due(now=first.start + timedelta(minutes=1)) == 1
+    assert room_status(first).status == "open" and room_status(second).status == "scheduled"
+    assert rooms_open_due(now=first.start + timedelta(minutes=2)) == 0
