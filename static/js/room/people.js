@@ -186,7 +186,7 @@ export function setUpPeople({ bus, session, send, T }) {
   if (byId("hand")) {
     byId("hand").addEventListener("click", () => {
       const mine = mineNow();
-      send({ type: mine && mine.hand_raised ? "hand.lower" : "hand.raise" });
+      sendFrom("error-line", { type: mine && mine.hand_raised ? "hand.lower" : "hand.raise" });
     });
   }
 }
