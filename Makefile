@@ -7,19 +7,27 @@ SCALED_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/t
 SCALED_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 PYTEST_ARGS ?= -n 2
 
-.PHONY: install install-dev messages migrate run test lint test-embedded test-scaled bench bench-full clean
+.PHONY: install install-dev lock messages migrate run test lint test-embedded test-scaled bench bench-full clean
 
+# requirements*.txt are lock files (every package pinned, with its hashes), compiled by `make lock`
+# from requirements*.in; pip refuses a file whose hash differs.
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install -r requirements.txt
+	$(PIP) install --require-hashes -r requirements.txt
 	touch $@
 
 $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
-	$(PIP) install -r requirements-dev.txt
+	$(PIP) install --require-hashes -r requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+
+# After changing requirements*.in: compile the lock files again (pip-tools, from requirements-dev).
+LOCK := $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+lock: install-dev
+	$(LOCK) -o requirements.txt requirements.in
+	$(LOCK) -o requirements-dev.txt requirements-dev.in
 
 messages: install
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=$(VENV) -v 0
@@ -27,7 +35,8 @@ messages: install
 migrate: install
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --no-input -v 0
 
-run: install messages
+# honcho (Procfile) is a development tool: it comes with requirements-dev.txt.
+run: install-dev messages
 	@export DEBUG=$${DEBUG:-1} HADIR_BASE_URL=$${HADIR_BASE_URL:-http://$${HADIR_HOST:-127.0.0.1}:$${HADIR_PORT:-8000}}; \
 	$(PY) manage.py preflight && \
 	$(PY) manage.py migrate --no-input -v 0 && \

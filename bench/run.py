@@ -557,7 +557,18 @@ def main() -> None:
                         "uvicorn,bare,raw); uvicorn is left out when it is not installed")
     parser.add_argument("--only", default="", help="comma-separated live scenarios (fanout,saturation,storm,"
                         "idle,scaled,crash,others); default all")
+    parser.add_argument("--database-url", default="", help="a scratch database for Hadir (migrated and written "
+                        "to), e.g. postgres://postgres@127.0.0.1:5432/bench; default BENCH_DATABASE_URL, else SQLite")
+    parser.add_argument("--redis-url", default="", help="the Redis of the two-process runs; default "
+                        "BENCH_REDIS_URL, else redis://127.0.0.1:6379/12")
+    parser.add_argument("--results", type=Path, default=None, help=f"where to write the figures (default {RESULTS})")
     arguments = parser.parse_args()
+    global REDIS_URL
+    if arguments.database_url:
+        os.environ["BENCH_DATABASE_URL"] = arguments.database_url
+    if arguments.redis_url:
+        REDIS_URL = arguments.redis_url
+    results_path = arguments.results or RESULTS
     if arguments.table:
         print(table_text(json.loads(RESULTS.read_text())))
         return
@@ -597,11 +608,12 @@ def main() -> None:
         cleanup_redis()
     results["machine"]["loadavg_end"] = os.getloadavg()
     results["elapsed_s"] = round(time.monotonic() - started, 1)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    results["database"] = "postgresql" if bench.database_url.startswith("postgres") else "sqlite"
+    results_path.parent.mkdir(parents=True, exist_ok=True)
+    results_path.write_text(json.dumps(results, indent=2, default=str) + "\n")
     print(table_text(results))
     print(f"\n{results['mode']} run in {results['elapsed_s']} s; load average {results['machine']['loadavg_start']} "
-          f"→ {results['machine']['loadavg_end']}; figures in {RESULTS.relative_to(ROOT)}")
+          f"→ {results['machine']['loadavg_end']}; figures in {results_path}")
 
 
 if __name__ == "__main__":

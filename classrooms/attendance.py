@@ -15,8 +15,6 @@ person with the first join, the last leave and the minutes actually spent in the
 
 from __future__ import annotations
 
-import csv
-import io
 import zoneinfo
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -168,15 +166,10 @@ def _iso(moment: datetime | None, zone) -> str:
     return moment.astimezone(zone).isoformat(timespec="seconds") if moment else ""
 
 
-def _cell(text: str) -> str:
-    """A typed-in name that a spreadsheet would run as a formula is quoted (CSV injection)."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _csv_row(row: AttendanceRow, zone) -> list:
+def _table_row(row: AttendanceRow, zone) -> list:
     return [
-        _cell(row.enrollment.name),
-        _cell(row.enrollment.email),
+        row.enrollment.name,
+        row.enrollment.email,
         row.status,
         _iso(row.first_join, zone),
         _iso(row.last_leave, zone),
@@ -184,25 +177,21 @@ def _csv_row(row: AttendanceRow, zone) -> list:
     ]
 
 
-def meeting_csv(classroom: Classroom, summary: MeetingSummary) -> str:
+def meeting_table(classroom: Classroom, summary: MeetingSummary) -> tuple[list[str], list[list]]:
+    """(header, rows) of one meeting's attendance, for ``config.exports`` (CSV or .xlsx)."""
     zone = zoneinfo.ZoneInfo(classroom.school.timezone)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(_csv_row(row, zone) for row in summary.rows)
-    return out.getvalue()
+    return list(CSV_COLUMNS), [_table_row(row, zone) for row in summary.rows]
 
 
-def term_csv(classroom: Classroom, meetings: list[MeetingSummary]) -> str:
+def term_table(classroom: Classroom, meetings: list[MeetingSummary]) -> tuple[list[str], list[list]]:
     """One line per student per held meeting; ``meeting_start`` (after the fixed columns) says which."""
     zone = zoneinfo.ZoneInfo(classroom.school.timezone)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([*CSV_COLUMNS, "meeting_start"])
-    for meeting in meetings:
-        for row in meeting.rows:
-            writer.writerow([*_csv_row(row, zone), _iso(meeting.occurrence.start, zone)])
-    return out.getvalue()
+    rows = [
+        [*_table_row(row, zone), _iso(meeting.occurrence.start, zone)]
+        for meeting in meetings
+        for row in meeting.rows
+    ]
+    return [*CSV_COLUMNS, "meeting_start"], rows
 
 
 def own_attendance(enrollment: Enrollment, *, now: datetime | None = None) -> StudentRate:

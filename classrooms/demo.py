@@ -8,13 +8,19 @@ always lead into a live room.
 
 from __future__ import annotations
 
+import uuid
 from datetime import time, timedelta
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 
 from classrooms import selectors, services
 from classrooms.models import Classroom, School
+from classrooms.policies import CLASS_ROOM_POLICY
+from feedback import services as feedback
+from feedback.demo import published_examples
+from feedback.models import SessionFeedback
 from rooms import selectors as room_selectors
 from rooms import services as room_services
 from scheduling import services as scheduling
@@ -89,6 +95,7 @@ def _meeting_in_progress(classroom: Classroom, teacher) -> Occurrence:
             status=Occurrence.Status.SCHEDULED,
             event__status=Event.Status.CONFIRMED,
         )
+        .exclude(room_state__status__in=CLASS_ROOM_POLICY.final_statuses)
         .first()
     )
     if current is None:
@@ -109,6 +116,36 @@ def _meeting_in_progress(classroom: Classroom, teacher) -> Occurrence:
     return current
 
 
+ANSWERS = [(5, 5, "Penjelasannya jelas, terima kasih Bu."), (4, 3, "Suara sempat putus sebentar."),
+           (4, None, "")]
+PUBLIC_ITEMS = [
+    ("proposal", "Mohon rekaman materi kelas daring dibagikan untuk siswa yang sakit.",
+     "Mulai minggu depan guru membagikan ringkasan materi setelah setiap pertemuan."),
+]
+
+
+def _ended_meeting_with_feedback(classroom: Classroom, teacher) -> Occurrence:
+    """A short extra meeting the students attended and the teacher ended, with a few answers."""
+    answered = SessionFeedback.objects.filter(occurrence__event__class_event__classroom=classroom).first()
+    if answered is not None:
+        return answered.occurrence
+    start = (timezone.now() + timedelta(minutes=1)).replace(second=0, microsecond=0)
+    occurrence = services.meeting_add(classroom=classroom, by=teacher, start=start, end=start + timedelta(minutes=30),
+                                      allow_conflicts=True).occurrences.get()
+    moderator = selectors.own_attendee(occurrence, teacher)
+    room_services.room_status_set(occurrence=occurrence, status="open", by=moderator)
+    seats = [a for a in occurrence.event.attendees.filter(role="student").order_by("name")]
+    now = timezone.now()
+    room_services.attendance_record(
+        instance="demo", opened=[(uuid.uuid4(), occurrence.pk, seat.pk, now) for seat in seats],
+    )
+    room_services.room_status_set(occurrence=occurrence, status="ended", by=moderator)
+    for seat, (rating, connection, comment) in zip(seats, ANSWERS, strict=False):
+        feedback.feedback_record(attendee=seat, occurrence=occurrence, rating=rating, connection=connection,
+                                 comment=comment, anonymous=not comment)
+    return occurrence
+
+
 def seed() -> dict:
     teacher = _teacher()
     classroom = _classroom(teacher)
@@ -125,14 +162,19 @@ def seed() -> dict:
             allow_conflicts=True,
         )
     meeting = _meeting_in_progress(classroom, teacher)
+    ended = _ended_meeting_with_feedback(classroom, teacher)
+    published_examples(kind_key="school", organisation=classroom.school, by=teacher, examples=PUBLIC_ITEMS)
     students = []
     for enrollment in selectors.students(classroom):
         attendee = selectors.attendees_matching(meeting.event, user=None, email=enrollment.email).first()
+        ended_seat = selectors.attendees_matching(ended.event, user=None, email=enrollment.email).first()
         students.append(
             {
                 "name": enrollment.name,
                 "email": enrollment.email,
                 "join_url": attendee.join_path,
+                "feedback_url": reverse("feedback:session", args=[(ended_seat or attendee).join_token])
+                + (f"?occurrence={ended.pk}" if ended_seat else ""),
                 "feed_url": scheduling.calendar_feed_for(email=enrollment.email).path,
             }
         )
@@ -142,6 +184,8 @@ def seed() -> dict:
             "meeting_occurrence_id": str(meeting.pk),
             "name": classroom.name,
             "enrolment_code": classroom.enrolment_code,
+            "ended_occurrence_id": str(ended.pk),
+            "school_feedback_url": reverse("feedback:school_submit", args=[classroom.school.slug]),
             "teacher": {
                 "username": TEACHER["username"],
                 "password": TEACHER["password"],

@@ -1,5 +1,3 @@
-import zoneinfo
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -7,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from classrooms.models import Enrollment
 from classrooms.services import MAX_MINUTES, MAX_SIZE_LIMIT
+from config.forms import zone_choices
 
 User = get_user_model()
 WEEKDAYS = [
@@ -18,17 +17,6 @@ WEEKDAYS = [
     (5, _("Saturday")),
     (6, _("Sunday")),
 ]
-ZONES = [
-    ("Asia/Jakarta", _("WIB (Asia/Jakarta)")),
-    ("Asia/Pontianak", _("WIB (Asia/Pontianak)")),
-    ("Asia/Makassar", _("WITA (Asia/Makassar)")),
-    ("Asia/Jayapura", _("WIT (Asia/Jayapura)")),
-]
-
-
-def _zone_choices():
-    known = {name for name, _label in ZONES}
-    return ZONES + [(name, name) for name in sorted(zoneinfo.available_timezones()) if name not in known]
 
 
 class DateInput(forms.DateInput):
@@ -48,7 +36,7 @@ class DateTimeInput(forms.DateTimeInput):
 
 class SchoolForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
-    timezone = forms.ChoiceField(label=_("Time zone"), choices=_zone_choices, initial="Asia/Jakarta")
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=zone_choices, initial="Asia/Jakarta")
 
 
 class HolidayForm(forms.Form):

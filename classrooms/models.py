@@ -29,7 +29,11 @@ def new_enrolment_code() -> str:
 class School(VideoSettings):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(_("name"), max_length=200)
+    # The school's public address (/schools/<slug>/feedback/); made from the name when founded.
+    slug = models.SlugField(_("short name in links"), max_length=80, unique=True)
     timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Jakarta")
+    # What invitations, reminders and the docket are written in for people who chose no language.
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="id")
     admins = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="administered_schools",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -99,6 +99,17 @@ def attendees_matching(event: Event, *, user: User | None, email: str) -> QueryS
 
 def class_occurrences(classroom: Classroom) -> QuerySet[Occurrence]:
     return Occurrence.objects.filter(event__class_event__classroom=classroom).select_related("event").order_by("start")
+
+
+def meeting_recipients(occurrences: list[Occurrence]) -> dict[uuid.UUID, int]:
+    """Per event, how many of the class (students and assistants, not its teachers) a change to
+    one of its meetings e-mails: the number a confirmation names before cancelling."""
+    event_ids = {occurrence.event_id for occurrence in occurrences}
+    rows = (
+        Attendee.objects.filter(event_id__in=event_ids, role__in=[Enrollment.Role.STUDENT, Enrollment.Role.ASSISTANT])
+        .values("event_id").annotate(count=Count("id"))
+    )
+    return {row["event_id"]: row["count"] for row in rows}
 
 
 def class_occurrence(classroom: Classroom, occurrence_id: uuid.UUID | str) -> Occurrence:
@@ -239,3 +250,30 @@ def next_meeting_for(
         join_token_revoked_at__isnull=True,
     ).first()
     return occurrence, attendee
+
+
+def school_language_for_event(event: Event) -> str:
+    """The language of the school whose class meeting this is (while the meeting is being created,
+    a school the organiser teaches at or runs); "" when neither is known."""
+    link = ClassEvent.objects.filter(event=event).select_related("classroom__school").first()
+    if link is not None:
+        return link.classroom.school.language
+    school = schools_for_user(event.organizer).order_by("pk").first()
+    return school.language if school is not None else ""
+
+
+def invite_guidance(attendee: Attendee) -> list[str]:
+    """Registered with ``scheduling.guidance``: the class, its teachers and the recipient's part."""
+    link = ClassEvent.objects.filter(event_id=attendee.event_id).select_related("classroom").first()
+    if link is None:
+        return []
+    classroom = link.classroom
+    teachers = ", ".join(teacher.get_full_name() or teacher.get_username() for teacher in classroom.teachers.all())
+    lines = [_("Class: %(name)s.") % {"name": classroom.name}]
+    if teachers:
+        lines.append(_("Teacher: %(names)s.") % {"names": teachers})
+    if attendee.user_id is not None and classroom.teachers.filter(pk=attendee.user_id).exists():
+        lines.append(_("You teach this meeting: sign in with your account when you open your link, to run the room."))
+    else:
+        lines.append(_("You take part as a student: join a few minutes early and check your camera and microphone."))
+    return lines

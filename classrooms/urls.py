@@ -62,11 +62,17 @@ urlpatterns = [
     ),
     path(
         "classrooms/<uuid:classroom_id>/meetings/<uuid:occurrence_id>/attendance.csv",
-        attendance_views.meeting_attendance_csv,
-        name="meeting_csv",
+        attendance_views.meeting_attendance_export, {"fmt": "csv"}, name="meeting_csv",
+    ),
+    path(
+        "classrooms/<uuid:classroom_id>/meetings/<uuid:occurrence_id>/attendance.xlsx",
+        attendance_views.meeting_attendance_export, {"fmt": "xlsx"}, name="meeting_xlsx",
     ),
     path("classrooms/<uuid:classroom_id>/attendance/", attendance_views.term_attendance, name="attendance"),
-    path("classrooms/<uuid:classroom_id>/attendance.csv", attendance_views.term_attendance_csv, name="attendance_csv"),
+    path("classrooms/<uuid:classroom_id>/attendance.csv", attendance_views.term_attendance_export, {"fmt": "csv"},
+         name="attendance_csv"),
+    path("classrooms/<uuid:classroom_id>/attendance.xlsx", attendance_views.term_attendance_export, {"fmt": "xlsx"},
+         name="attendance_xlsx"),
 ]
 
 api_urlpatterns = [

@@ -8,3 +8,8 @@ class HadirConfig(AppConfig):
     name = "config"
     label = "hadir"
     verbose_name = _("Hadir")
+
+    def ready(self):
+        from config import wiring
+
+        wiring.connect()

@@ -30,10 +30,12 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from django.conf import settings  # noqa: E402
 
+from config.logs import LogIds  # noqa: E402
 from config.origins import OriginValidator  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
-from rooms.hub import current_hub, get_hub  # noqa: E402
+from rooms.live.hub import current_hub, get_hub  # noqa: E402
 
 
 class StartsTheHub:
@@ -77,12 +79,15 @@ def _start_with_daphne() -> None:
         reactor.callLater(0, get_hub)
 
 
-application = StartsTheHub(
-    ProtocolTypeRouter(
-        {
-            "http": django_asgi_app,
-            "websocket": OriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
-        }
-    )
+application = LogIds(
+    StartsTheHub(
+        ProtocolTypeRouter(
+            {
+                "http": django_asgi_app,
+                "websocket": OriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+            }
+        )
+    ),
+    access=settings.LOG_FORMAT == "json",
 )
 _start_with_daphne()

@@ -5,8 +5,10 @@ A value that cannot be used stops the process with one line that names the varia
 ``hadir: configuration error: DATABASE_URL ...`` instead of a traceback.
 """
 
+import ipaddress
 import json as jsonlib
 import os
+import re
 import sys
 import zoneinfo
 from urllib.parse import urlparse, urlsplit
@@ -22,6 +24,14 @@ def fail(name: str, problem: str) -> None:
 
 def string(name: str, default: str) -> str:
     return os.environ.get(name, default)
+
+
+def domain(name: str, default: str) -> str:
+    """A mail domain (``hadir.example``): letters, digits, dots and hyphens, lower-cased."""
+    value = string(name, default).strip().lower()
+    if not re.fullmatch(r"[a-z0-9](?:[a-z0-9-]{0,62}\.?)*[a-z0-9]", value or "-"):
+        fail(name, f"must be a mail domain such as hadir.example, not {value!r}")
+    return value
 
 
 def boolean(name: str, default: bool) -> bool:
@@ -46,9 +56,37 @@ def integer(name: str, default: int) -> int:
         fail(name, f"must be a whole number, not {raw!r}")
 
 
+def number(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        fail(name, f"must be a number, not {raw!r}")
+
+
+def choice(name: str, default: str, choices: list[str]) -> str:
+    raw = os.environ.get(name, "") or default
+    if raw not in choices:
+        fail(name, f"must be one of {', '.join(choices)}, not {raw!r}")
+    return raw
+
+
 def listing(name: str, default: str) -> list[str]:
     raw = os.environ.get(name, default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def networks(name: str) -> list[str]:
+    """Comma-separated CIDRs (or single addresses)."""
+    items = listing(name, "")
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            fail(name, f"holds {item!r}, which is not an address or a network (CIDR)")
+    return items
 
 
 def json_value(name: str, default):
@@ -104,6 +142,13 @@ def secret_key(*, debug: bool) -> str:
     if debug:
         return _DEV_SECRET_KEY
     fail("SECRET_KEY", "is not set; it is required when DEBUG is off (set DEBUG=1 for development)")
+
+
+def secret_key_fallbacks(name: str) -> list[str]:
+    keys = listing(name, "")
+    if any(len(key) < 32 for key in keys):
+        fail(name, "holds a key shorter than 32 characters")
+    return keys
 
 
 def database(name: str, default: str) -> dict:

@@ -1,7 +1,8 @@
 """Health of the parts a request needs: the database (reads and writes) and the channel layer.
 
 The answer is public: it names the parts that fail and nothing else. Why they fail (paths, hosts,
-driver messages) goes to the log.
+driver messages) goes to the log. ``details_report`` (``/healthz/details``, for the metrics token
+or network) adds Redis, the worker's heartbeat and the outbox, with thresholds from settings.
 """
 
 import asyncio
@@ -10,7 +11,10 @@ import logging
 
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Min
+from django.utils import timezone
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +42,17 @@ def _short_lock_waits():
 def _database_ok() -> None:
     """A read, then a write that is rolled back: a database that is locked or read-only still answers
     reads, and every action that matters (attendance, chat, scheduling) writes."""
+    _database_read()
+    _database_write()
+
+
+def _database_read() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
+
+
+def _database_write() -> None:
     with _short_lock_waits(), transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{WRITE_TIMEOUT_MS}ms"])
@@ -49,12 +61,23 @@ def _database_ok() -> None:
 
 
 async def check_database() -> bool:
+    return await _passes(_database_ok, "the database refused a read or a write")
+
+
+async def _passes(check, failure: str) -> bool:
     try:
-        await sync_to_async(_database_ok, thread_sensitive=True)()
+        await sync_to_async(check, thread_sensitive=True)()
     except Exception:
-        log.exception("health: the database refused a read or a write")
+        log.exception("health: %s", failure)
         return False
     return True
+
+
+def _redis_ok() -> None:
+    import redis
+
+    redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=LAYER_TIMEOUT_SECONDS,
+                         socket_timeout=LAYER_TIMEOUT_SECONDS).ping()
 
 
 async def check_channel_layer() -> bool:
@@ -78,4 +101,50 @@ async def health_report() -> dict:
         "status": "ok" if all(checks.values()) else "unavailable",
         "checks": {name: "ok" if ok else "unavailable" for name, ok in checks.items()},
         "failing": sorted(name for name, ok in checks.items() if not ok),
+    }
+
+
+def _worker_and_outbox() -> dict:
+    from notifications.models import Message, WorkerHeartbeat
+
+    now = timezone.now()
+    beat = WorkerHeartbeat.objects.order_by("-beat_at").values_list("beat_at", flat=True).first()
+    age = round((now - beat).total_seconds()) if beat else None
+    waiting = Message.objects.filter(status__in=[Message.Status.PENDING, Message.Status.SENDING])
+    oldest = waiting.filter(next_attempt_at__lte=now).aggregate(oldest=Min("next_attempt_at"))["oldest"]
+    oldest_age = round((now - oldest).total_seconds()) if oldest else 0
+    backlog = waiting.count()
+    worker_ok = age is not None and age <= settings.HADIR_HEALTH_HEARTBEAT_MAX_SECONDS
+    outbox_ok = (oldest_age <= settings.HADIR_HEALTH_OUTBOX_MAX_AGE_SECONDS
+                 and backlog <= settings.HADIR_HEALTH_OUTBOX_MAX_BACKLOG)
+    return {
+        "worker": {"status": "ok" if worker_ok else "degraded", "heartbeat_age_seconds": age},
+        "outbox": {"status": "ok" if outbox_ok else "degraded", "backlog": backlog,
+                   "oldest_pending_age_seconds": oldest_age},
+    }
+
+
+async def details_report() -> dict:
+    """Every part, with figures. A part the service cannot serve without (the database, the channel
+    layer, Redis) is ``unavailable`` and makes the whole ``unavailable`` (503); a worker that stopped
+    or an outbox that does not drain is ``degraded``: rooms work, messages wait."""
+    checks = {
+        "database_read": await _passes(_database_read, "the database refused a read"),
+        "database_write": await _passes(_database_write, "the database refused a write"),
+        "channel_layer": await check_channel_layer(),
+    }
+    if settings.REDIS_URL:
+        checks["redis"] = await _passes(_redis_ok, "Redis did not answer")
+    parts = {name: {"status": "ok" if ok else "unavailable"} for name, ok in checks.items()}
+    if checks["database_read"]:
+        try:
+            parts.update(await sync_to_async(_worker_and_outbox, thread_sensitive=True)())
+        except Exception:
+            log.exception("health: the worker's heartbeat or the outbox could not be read")
+            parts["worker"] = parts["outbox"] = {"status": "unavailable"}
+    failing = sorted(name for name, part in parts.items() if part["status"] == "unavailable")
+    degraded = sorted(name for name, part in parts.items() if part["status"] == "degraded")
+    return {
+        "status": "unavailable" if failing else "degraded" if degraded else "ok",
+        "checks": parts, "failing": failing, "degraded": degraded,
     }

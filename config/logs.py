@@ -14,10 +14,14 @@ application, so swapping the class it uses from here covers every Daphne command
 run``'s Procfile, the documented ones, the tests') without a wrapper script.
 """
 
+import contextvars
+import json
 import logging
 import logging.config
 import re
 import sys
+import time
+import uuid
 
 from daphne.access import AccessLogGenerator
 
@@ -80,3 +84,74 @@ def configure(config: dict) -> None:
     daphne_cli = sys.modules.get("daphne.cli")
     if daphne_cli is not None:
         daphne_cli.AccessLogGenerator = RedactingAccessLog
+
+
+# --- JSON lines and the id of each request or connection -------------------------------------
+
+# The id of the HTTP request or WebSocket connection a line is written for ("" outside both).
+LOG_ID: contextvars.ContextVar[str] = contextvars.ContextVar("hadir_log_id", default="")
+_GIVEN_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+access_log = logging.getLogger("hadir.access")
+
+
+class JsonLines(logging.Formatter):
+    """One JSON object per line (``LOG_FORMAT=json``), with the request or connection id. The
+    redaction filter has run before on the handler; the text is redacted again here, so a
+    formatter used without the filter leaks nothing either."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
+            "level": record.levelname,
+            "logger": record.name,
+            "message": redact(record.getMessage()),
+            "id": LOG_ID.get(),
+        }
+        line.update(getattr(record, "fields", {}))
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            line["exception"] = redact(record.exc_text)
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+    converter = time.gmtime
+
+
+class LogIds:
+    """ASGI middleware: an id for every HTTP request (the proxy's ``X-Request-ID`` when it looks like
+    one, else a new one, sent back in the response's ``X-Request-ID``) and every WebSocket
+    connection, put on each log line written for it; with ``access`` on, one access line per
+    request and per connection (redacted path, status or close code, duration)."""
+
+    def __init__(self, application, *, access: bool):
+        self.application = application
+        self.access = access
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] not in ("http", "websocket"):
+            return await self.application(scope, receive, send)
+        given = dict(scope.get("headers") or ()).get(b"x-request-id", b"").decode("latin-1")
+        log_id = given if scope["type"] == "http" and _GIVEN_ID.match(given) else uuid.uuid4().hex[:16]
+        token = LOG_ID.set(log_id)
+        started, outcome = time.monotonic(), {}
+
+        async def send_with_id(message):
+            if message["type"] == "http.response.start":
+                outcome["status"] = message["status"]
+                message = {**message, "headers": [*message.get("headers", ()), (b"x-request-id", log_id.encode())]}
+            elif message["type"] == "websocket.close":
+                outcome["status"] = message.get("code", 1000)
+            elif message["type"] == "websocket.accept":
+                outcome.setdefault("status", 101)
+            await send(message)
+
+        try:
+            return await self.application(scope, receive, send_with_id)
+        finally:
+            if self.access:
+                access_log.info(
+                    "%s %s %s", scope.get("method", "WS"), redact(scope.get("path", "")), outcome.get("status", "-"),
+                    extra={"fields": {"kind": scope["type"], "status": outcome.get("status"),
+                                      "duration_ms": round((time.monotonic() - started) * 1000, 1)}},
+                )
+            LOG_ID.reset(token)

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.exception import response_for_exception
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from config.errors import NotFound
 
@@ -19,11 +19,26 @@ def timezone_name_for(request) -> str:
     return name or settings.TIME_ZONE
 
 
+def profile_language(request) -> str:
+    """A signed-in person's chosen language (their profile), or "" to leave it to the browser."""
+    user = getattr(request, "user", None)
+    profile = getattr(user, "profile", None) if user is not None and user.is_authenticated else None
+    code = getattr(profile, "language", "") or ""
+    return code if code in dict(settings.LANGUAGES) else ""
+
+
 class TimezoneMiddleware:
+    """The viewer's zone, and a signed-in person's language from their profile (which the header's
+    language switch and the profile page keep), on every device they sign in from."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        language = profile_language(request)
+        if language and language != translation.get_language():
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
         try:
             timezone.activate(zoneinfo.ZoneInfo(timezone_name_for(request)))
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -34,8 +49,9 @@ class TimezoneMiddleware:
             timezone.deactivate()
 
 
-# The pages that may use the camera and the microphone (by URL name): the live room only.
-MEDIA_PAGES = {"rooms:room"}
+# The pages that may use the camera and the microphone (by URL name): the live room, and the
+# check people make of their devices before joining.
+MEDIA_PAGES = {"rooms:room", "device_check"}
 
 
 def content_security_policy(request) -> str:

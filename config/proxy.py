@@ -5,7 +5,7 @@ any client may write. With it on, exactly one proxy that Hadir trusts (deploy/ng
 and sets ``X-Forwarded-For`` and ``X-Forwarded-Proto`` on every request, and only that proxy can
 reach the web processes. The address is the last ``X-Forwarded-For`` entry, the one that proxy
 wrote: a client may send its own header, which a proxy that appends puts first. The per-address
-limits (log-in throttle, observer places, docket sockets) all ask here.
+limits (log-in throttle, observer places, docket sockets, the public's feedback) all ask here.
 """
 
 from django.conf import settings

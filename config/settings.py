@@ -17,6 +17,8 @@ VAR_DIR = BASE_DIR / "var"
 
 DEBUG = env.boolean("DEBUG", False)
 SECRET_KEY = env.secret_key(debug=DEBUG)
+# Keys that still verify (sessions, password resets, every personal link) after a rotation.
+SECRET_KEY_FALLBACKS = env.secret_key_fallbacks("SECRET_KEY_FALLBACKS")
 ALLOWED_HOSTS = env.listing("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 HADIR_BASE_URL = env.url("HADIR_BASE_URL", "http://127.0.0.1:8000")
 # The site's own origin may always post forms; the variable adds others (an admin host, say).
@@ -50,9 +52,11 @@ INSTALLED_APPS = [
     "notifications",
     "classrooms",
     "hearings",
+    "feedback",
 ]
 
 MIDDLEWARE = [
+    "config.metrics.ResponseCounter",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -108,6 +112,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # per test run, so that two runs on one machine do not share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-hadir-{os.getpid()}.sqlite3")}
 else:
+    # Django's psycopg pool, not persistent connections: Daphne (Django's ASGI handler) runs each
+    # request's sync code in a thread of its own, so a persistent connection is one per request
+    # thread, left open; the pool lends a connection for a request or a WebSocket database call
+    # and takes it back at the end (CONN_MAX_AGE must stay 0). A process holds at most
+    # HADIR_DB_POOL_MAX; docs/deployment.md ("Capacity") counts what N processes need. With
+    # health checks a lent connection is checked first (one round trip), so one that PostgreSQL
+    # or a proxy dropped is replaced before it fails a request.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.boolean("HADIR_DB_HEALTH_CHECKS", True)
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "application_name": "hadir",
+        "pool": {
+            "min_size": env.integer("HADIR_DB_POOL_MIN", 2),
+            "max_size": env.integer("HADIR_DB_POOL_MAX", 10),
+            "timeout": env.integer("HADIR_DB_POOL_TIMEOUT", 10),
+        },
+    })
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -203,6 +224,11 @@ EMAIL_HOST_PASSWORD = env.string("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env.boolean("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "Hadir <hadir@localhost>")
+# Calendar replies: every invite's ORGANIZER is a per-attendee address at this domain, which the
+# mail server hands to ``manage.py mail_listen`` (or ``mail_ingest``).
+HADIR_REPLY_DOMAIN = env.domain(
+    "HADIR_REPLY_DOMAIN", DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "localhost"
+)
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
@@ -234,7 +260,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # Several models have a "status": the hearing's gets a stable name instead of a hashed one.
-    "ENUM_NAME_OVERRIDES": {"HearingStatusEnum": "hearings.models.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "HearingStatusEnum": "hearings.models.Status",
+        "SubmissionStatusEnum": "feedback.models.Submission.Status",
+        "SubmissionKindEnum": "feedback.models.Submission.Kind",
+    },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.api.document_errors"],
 }
 
@@ -256,15 +286,39 @@ if not DEBUG:
 # "django" is listed so that Django's own default handlers (which would print request paths
 # unredacted) are dropped and its records reach that handler.
 LOGGING_CONFIG = "config.logs.configure"
+# LOG_FORMAT=json: one JSON object per line with the request's or connection's id, and an access
+# line per request and per WebSocket connection (config.logs.LogIds).
+LOG_FORMAT = env.choice("LOG_FORMAT", "plain", ["plain", "json"])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "config.logs.JsonLines"},
+    },
     "filters": {"redact_tokens": {"()": "config.logs.RedactTokens"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_tokens"]}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["redact_tokens"]}},
     "root": {"handlers": ["console"], "level": env.string("LOG_LEVEL", "INFO")},
     "loggers": {"django": {"handlers": []}, "django.channels.server": {"level": "WARNING"}},
 }
+# Errors to Sentry when SENTRY_DSN is set, with personal links' secrets scrubbed (config.sentry).
+SENTRY_DSN = env.string("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from config.sentry import start as _start_sentry
+
+    _start_sentry(dsn=SENTRY_DSN, environment=env.string("SENTRY_ENVIRONMENT", "production"),
+                  traces_sample_rate=env.number("SENTRY_TRACES_SAMPLE_RATE", 0.0))
+
+# Operations (docs/operations.md): /metrics for a Bearer token or from these networks; the
+# thresholds of /healthz/details; how long the purge keeps what is not a record.
+HADIR_METRICS_TOKEN = env.string("HADIR_METRICS_TOKEN", "")
+HADIR_METRICS_ALLOW = env.networks("HADIR_METRICS_ALLOW")
+HADIR_HEALTH_HEARTBEAT_MAX_SECONDS = env.integer("HADIR_HEALTH_HEARTBEAT_MAX_SECONDS", 180)
+HADIR_HEALTH_OUTBOX_MAX_AGE_SECONDS = env.integer("HADIR_HEALTH_OUTBOX_MAX_AGE_SECONDS", 900)
+HADIR_HEALTH_OUTBOX_MAX_BACKLOG = env.integer("HADIR_HEALTH_OUTBOX_MAX_BACKLOG", 5000)
+# Attendance, audit logs, chat and hearing records are never purged.
+HADIR_RETENTION_OUTBOX_DAYS = env.integer("HADIR_RETENTION_OUTBOX_DAYS", 90)
+HADIR_RETENTION_NOTICES_DAYS = env.integer("HADIR_RETENTION_NOTICES_DAYS", 180)
 
 # Hadir's own knobs (README: configuration).
 HADIR_ROOM_OPENS_BEFORE_MINUTES = env.integer("HADIR_ROOM_OPENS_BEFORE_MINUTES", 15)
@@ -278,6 +332,9 @@ HADIR_MESH_MAX_PARTICIPANTS = env.integer("HADIR_MESH_MAX_PARTICIPANTS", 6)
 # client address within WINDOW minutes; a place whose holder has not connected within CONNECT
 # minutes goes back to the public.
 HADIR_OBSERVER_PLACES_PER_ADDRESS = env.integer("HADIR_OBSERVER_PLACES_PER_ADDRESS", 10)
+# What the public writes to a court or a school: at most this many per client address in the window.
+HADIR_FEEDBACK_PER_ADDRESS = env.integer("HADIR_FEEDBACK_PER_ADDRESS", 5)
+HADIR_FEEDBACK_ADDRESS_WINDOW_MINUTES = env.integer("HADIR_FEEDBACK_ADDRESS_WINDOW_MINUTES", 60)
 HADIR_OBSERVER_ADDRESS_WINDOW_MINUTES = env.integer("HADIR_OBSERVER_ADDRESS_WINDOW_MINUTES", 10)
 HADIR_OBSERVER_CONNECT_MINUTES = env.integer("HADIR_OBSERVER_CONNECT_MINUTES", 5)
 # Anonymous sockets on the public docket, per client address and process (more are closed with 4429).

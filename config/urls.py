@@ -3,14 +3,21 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from config import accounts, views
+from config import accounts, metrics, views
 
 handler404 = "config.api.not_found"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/details", views.healthz_details, name="healthz_details"),
+    path("metrics", metrics.metrics_view, name="metrics"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    # Before Django's own: the switch also keeps a signed-in person's choice on their profile.
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("profile/", views.profile, name="profile"),
+    path("check/", views.device_check, name="device_check"),
     path("timezone/", views.set_timezone, name="set_timezone"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -35,4 +42,5 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("classrooms.urls")),
     path("", include("hearings.urls")),
+    path("", include("feedback.urls")),
 ]

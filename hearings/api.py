@@ -140,11 +140,27 @@ class DocketEntrySerializer(serializers.Serializer):
     next_local = serializers.CharField(required=False)
 
 
+class InSessionSerializer(serializers.Serializer):
+    courtroom = serializers.CharField()
+    closed = serializers.BooleanField()
+    case_number = serializers.CharField(required=False)
+    status = serializers.CharField(required=False)
+    id = serializers.UUIDField(required=False)
+
+
+class ProgressSerializer(serializers.Serializer):
+    held = serializers.IntegerField()
+    to_come = serializers.IntegerField()
+    in_session = InSessionSerializer(many=True)
+    median_delay_minutes = serializers.FloatField(allow_null=True)
+
+
 class DocketSerializer(serializers.Serializer):
     court = serializers.CharField()
     date = serializers.DateField()
     zone = serializers.CharField()
     hearings = DocketEntrySerializer(many=True)
+    progress = ProgressSerializer()
 
 
 def _visible(request, hearing_id) -> Hearing:

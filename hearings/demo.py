@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
+from feedback.demo import published_examples
 from hearings import services
 from hearings.models import Case, CaseType, Court, CourtMembership, Hearing, HearingParticipant, Role, Status
 
@@ -117,7 +118,8 @@ def _parties(hearing: Hearing) -> list[dict]:
     seats = hearing.participants.select_related("attendee").exclude(
         role__in=[Role.PRESIDING_JUDGE, Role.CLERK, Role.OBSERVER]
     ).filter(attendee__removed_at__isnull=True)
-    return [{"name": p.attendee.name, "role": p.role, "join_url": p.attendee.join_path} for p in seats]
+    return [{"name": p.attendee.name, "role": p.role, "join_url": p.attendee.join_path,
+             "feedback_url": reverse("feedback:session", args=[p.attendee.join_token])} for p in seats]
 
 
 def _describe(hearing: Hearing, clerk_username: str) -> dict:
@@ -140,8 +142,17 @@ def _describe(hearing: Hearing, clerk_username: str) -> dict:
     return data
 
 
+PUBLIC_ITEMS = [
+    ("correction", "Papan jadwal di lobi menulis ruang sidang yang salah untuk perkara pidana hari Senin.",
+     "Terima kasih. Papan jadwal kini diisi dari jadwal sidang daring, jadi ruangnya selalu sama."),
+    ("proposal", "Mohon jadwal sidang diumumkan sehari sebelumnya agar saksi bisa bersiap.",
+     "Jadwal sidang kini terbit di docket publik dan kalender (iCalendar) begitu didaftarkan."),
+]
+
+
 def seed() -> dict:
     court, users = _court()
+    published_examples(kind_key="court", organisation=court, by=users["panitera.sari"], examples=PUBLIC_ITEMS)
     public_case = _case(court, users["panitera.sari"], PUBLIC_CASE)
     closed_case = _case(court, users["panitera.agus"], CLOSED_CASE)
     public = _running(public_case) or _public_hearing(public_case, users["panitera.sari"], users["hakim.rahmat"])
@@ -151,4 +162,6 @@ def seed() -> dict:
     return {
         "hearing": _describe(public, "panitera.sari"),
         "closed_hearing": _describe(closed, "panitera.agus"),
+        "court_feedback_url": reverse("feedback:court_submit", args=[court.slug]),
+        "statistics_url": reverse("hearings:statistics", args=[court.slug]),
     }

@@ -4,9 +4,10 @@ import zoneinfo
 from datetime import datetime, timedelta
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from hearings.models import CaseType, HearingParticipant, Role, Status
+from hearings.models import CaseType, CourtMembership, HearingParticipant, Role, Status
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -42,6 +43,18 @@ class CourtZoneForm(forms.Form):
                 field.zone = zone
 
 
+def court_judges(court):
+    """The court's judges, as accounts: the bench of its hearings is chosen among them."""
+    return get_user_model().objects.filter(
+        court_memberships__court=court, court_memberships__role=CourtMembership.Role.JUDGE,
+    ).order_by("first_name", "last_name", "username")
+
+
+class JudgeField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return user.get_full_name() or user.username
+
+
 class CaseForm(forms.Form):
     court = forms.ModelChoiceField(queryset=None, label=_("Court"))
     number = forms.CharField(label=_("Case number"), max_length=100)
@@ -60,9 +73,13 @@ class HearingForm(CourtZoneForm):
     agenda = forms.CharField(label=_("Agenda"), max_length=500)
     is_public = forms.BooleanField(label=_("Public hearing"), required=False, initial=True)
     observer_capacity = forms.IntegerField(label=_("Observer places"), min_value=0, max_value=1000, initial=50)
-    judge_name = forms.CharField(label=_("Presiding judge"), max_length=200)
-    judge_email = forms.EmailField(label=_("Presiding judge's e-mail"))
+    judge = JudgeField(queryset=None, label=_("Presiding judge"),
+                       help_text=_("One of the court's judges: they see the hearing in their schedule."))
     allow_conflicts = forms.BooleanField(label=_("Schedule even if it clashes"), required=False)
+
+    def __init__(self, *args, court, **kwargs):
+        super().__init__(*args, court=court, **kwargs)
+        self.fields["judge"].queryset = court_judges(court)
 
     @property
     def duration(self) -> timedelta:

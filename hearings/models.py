@@ -24,6 +24,8 @@ class Court(VideoSettings):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name in links"), max_length=80, unique=True)
     timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Jakarta")
+    # What invitations, reminders and the docket are written in for people who chose no language.
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="id")
     closed_display = models.CharField(
         _("closed hearings on the public docket"), max_length=16,
         choices=ClosedDisplay.choices, default=ClosedDisplay.LISTED,

@@ -166,6 +166,10 @@ def is_court_clerk(user, court) -> bool:
     return court_role(user, court) == CourtMembership.Role.CLERK
 
 
+def is_court_judge(user, court) -> bool:
+    return court_role(user, court) == CourtMembership.Role.JUDGE
+
+
 def is_court_staff(user, court) -> bool:
     return court_role(user, court) is not None
 

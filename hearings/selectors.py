@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import hashlib
 import zoneinfo
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from config.templatetags.hadir import zone_abbreviation
 from config.types import AnyUser
-from hearings.models import REQUIRED_FOR_SESSION, Court, CourtMembership, Hearing, HearingParticipant, Role, Status
+from hearings.models import (
+    REQUIRED_FOR_SESSION,
+    Court,
+    CourtMembership,
+    Hearing,
+    HearingParticipant,
+    Role,
+    Status,
+    StatusLogEntry,
+)
+from hearings.progress import day_progress
+from scheduling.models import Event
 
 
 def hearings_visible_to(user: AnyUser) -> QuerySet[Hearing]:
@@ -97,18 +111,22 @@ def docket_entry(hearing: Hearing, *, court: Court, day_start: datetime, day_end
         else "",
         "next_at": hearing.next_at.isoformat() if hearing.next_at else "",
         "next_local": _local(hearing.next_at, zone),
+        # A public hearing that admits observers: its observer page, for anyone to follow it.
+        "observe_path": reverse("hearings:observe", args=[hearing.observer_token])
+        if hearing.observer_capacity > 0 and not hearing.is_final else "",
     }
 
 
 def docket_for_day(*, court: Court, day: date) -> dict:
     day_start, day_end = day_bounds(court=court, day=day)
-    entries = [docket_entry(h, court=court, day_start=day_start, day_end=day_end)
-               for h in docket_hearings(court=court, day=day)]
+    hearings = docket_hearings(court=court, day=day)
+    entries = [docket_entry(h, court=court, day_start=day_start, day_end=day_end) for h in hearings]
     return {
         "court": court.slug,
         "date": day.isoformat(),
         "zone": zone_abbreviation(court.timezone, day_start),
         "hearings": [entry for entry in entries if entry is not None],
+        "progress": day_progress(hearings, court=court, day_start=day_start, day_end=day_end),
     }
 
 
@@ -126,11 +144,52 @@ def docket_feed_hearings(*, court: Court, now: datetime | None = None) -> QueryS
     )
 
 
+DOCKET_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)  # Last-Modified of a docket that never had a hearing
+
+
+def court_language_for_event(event: Event) -> str:
+    """The language of the court whose hearing this is (while the hearing is being created, the
+    court of its clerk); "" when neither is known."""
+    hearing = Hearing.objects.filter(event=event).select_related("case__court").first()
+    if hearing is not None:
+        return hearing.case.court.language
+    court = Court.objects.filter(memberships__user_id=event.organizer_id).order_by("pk").first()
+    return court.language if court is not None else ""
+
+
+def docket_feed_version(*, court: Court, now: datetime | None = None) -> tuple[str, datetime]:
+    """(ETag, Last-Modified) of the docket feed: what it shows, read from its rows' versions."""
+    rows = list(
+        docket_feed_hearings(court=court, now=now).values_list(
+            "pk", "status", "status_reason", "next_at", "agenda", "courtroom", "event__sequence",
+            "event__updated_at", "occurrence__start", "occurrence__end",
+        )
+    )
+    statuses = StatusLogEntry.objects.filter(hearing__case__court=court).order_by("-at").values_list("at", flat=True)
+    digest = hashlib.sha256(repr((rows, court.name, court.language, settings.HADIR_BASE_URL)).encode())
+    stamps = [row[7] for row in rows] + list(statuses[:1]) + [DOCKET_EPOCH]
+    return f'"{digest.hexdigest()[:32]}"', max(stamps)
+
+
 def participants_of(hearing: Hearing) -> list[HearingParticipant]:
     return list(
         hearing.participants.select_related("attendee", "represents__attendee", "interprets_for__attendee")
         .filter(attendee__removed_at__isnull=True)
     )
+
+
+def participants_table(hearing: Hearing) -> tuple[list[str], list[list[str]]]:
+    """(header, rows) of a hearing's participant list for ``config.exports``: machine-readable
+    role and answer, then the role as the reader's language says it."""
+    header = ["name", "email", "role", "role_label", "linked_to", "answer", "answer_comment"]
+    rows = []
+    for seat in participants_of(hearing):
+        linked = seat.represents or seat.interprets_for
+        rows.append([
+            seat.attendee.name, seat.attendee.email, seat.role, str(seat.get_role_display()),
+            linked.attendee.name if linked else "", seat.attendee.rsvp, seat.attendee.rsvp_comment,
+        ])
+    return header, rows
 
 
 def today_for_clerk(*, user: AnyUser, now: datetime | None = None) -> list[dict[str, Any]]:

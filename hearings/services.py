@@ -6,8 +6,6 @@ it with ``hearing_status_changed``.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -36,13 +34,14 @@ from hearings.models import (
     Status,
     StatusLogEntry,
 )
-from hearings.policies import is_court_clerk, moderator_attendee
+from hearings.policies import is_court_clerk, is_court_judge, moderator_attendee
 from hearings.status import MAX_AHEAD, transition_problem
 from rooms import selectors as room_selectors
 from rooms import services as room_services
 from rooms.errors import RoomError
 from rooms.models import AttendanceInterval
 from scheduling import services as scheduling
+from scheduling import tokens
 from scheduling.models import Attendee, Occurrence
 from scheduling.text import clean_text
 
@@ -138,6 +137,8 @@ def hearing_schedule(*, case: Case, start: datetime, duration: timedelta, courtr
     if not is_court_clerk(by, court):
         raise HearingForbidden(_("Only the court's clerks may schedule hearings."))
     clerk = clerk or person_for(by)
+    if presiding_judge.user is not None and not is_court_judge(presiding_judge.user, court):
+        raise HearingError(_("The presiding judge must be one of the court's judges."), field="judge")
     if not courtroom.strip():
         raise HearingError(_("Name the courtroom."), field="courtroom")
     if not agenda.strip():
@@ -241,9 +242,10 @@ def participant_add(*, hearing: Hearing, role: str, person: Person, by: User,
     return participant
 
 
-def _keyed(purpose: str, value: str) -> str:
-    """A keyed hash of a session key or a client address: recognised again, never read back."""
-    return hmac.new(settings.SECRET_KEY.encode(), f"hadir:{purpose}:{value}".encode(), hashlib.sha256).hexdigest()[:32]
+def _keyed(purpose: str, value: str) -> list[str]:
+    """Keyed hashes of a session key or a client address, current key first (stored with it,
+    recognised by any accepted key): recognised again, never read back."""
+    return tokens.keyed_digests(purpose, value)
 
 
 @transaction.atomic
@@ -260,9 +262,10 @@ def observer_join(*, hearing: Hearing, name: str, session_key: str, client_addre
         raise HearingForbidden(_("This hearing is closed to the public."))
     if hearing.is_final:
         raise HearingError(_("This hearing is over."))
-    holder = _keyed("observer-session", session_key) if session_key else ""
-    held = hearing.participants.select_related("attendee").filter(role=Role.OBSERVER, observer_session=holder) \
-        .order_by("-created_at").first() if holder else None
+    holders = _keyed("observer-session", session_key) if session_key else []
+    holder = holders[0] if holders else ""
+    held = hearing.participants.select_related("attendee").filter(role=Role.OBSERVER, observer_session__in=holders) \
+        .order_by("-created_at").first() if holders else None
     if held is not None and held.attendee.removed_at is None:
         if held.attendee.join_token_revoked_at is not None:
             raise HearingError(_("The court withdrew your observer place."), code="withdrawn")
@@ -275,10 +278,11 @@ def observer_join(*, hearing: Hearing, name: str, session_key: str, client_addre
     _check_text("name", name, 200)
     now = timezone.now()
     _observer_places_release(hearing=hearing, now=now)
-    address = _keyed("observer-address", client_address) if client_address else ""
+    addresses = _keyed("observer-address", client_address) if client_address else []
+    address = addresses[0] if addresses else ""
     window = now - timedelta(minutes=settings.HADIR_OBSERVER_ADDRESS_WINDOW_MINUTES)
     if address and HearingParticipant.objects.filter(
-        role=Role.OBSERVER, observer_address=address, created_at__gte=window,
+        role=Role.OBSERVER, observer_address__in=addresses, created_at__gte=window,
     ).count() >= settings.HADIR_OBSERVER_PLACES_PER_ADDRESS:
         raise HearingError(
             _("Too many observer places were taken from your network just now. Try again in a few minutes."),
@@ -357,6 +361,8 @@ def hearing_status_changed(*, occurrence: Occurrence, previous: str, status: str
     hearing.save()
     if status == Status.ADJOURNED:
         _next_hearing_create(hearing=hearing, start=_next_date(next_at, status), reason=reason)
+    if status in (Status.ADJOURNED, Status.CONCLUDED):  # invites and feeds say so (hearings.ical)
+        scheduling.event_restate(event=hearing.event, by=user, announce=status == Status.ADJOURNED)
     if status == Status.CANCELLED:
         scheduling.event_cancel(event=hearing.event, by=user)
     # The docket shows nothing of a closed hearing's status: a message now would only tell the

@@ -8,30 +8,29 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import condition, require_http_methods, require_POST, require_safe
 
+from config.exports import table_response
+from config.forms import add_service_error
 from config.proxy import request_address
+from feedback.selectors import event_feedback
 from hearings import ical, policies, selectors, services
 from hearings.forms import CaseForm, HearingForm, ObserverForm, ParticipantForm, StatusForm
-from hearings.models import Case, CaseType, Court, Hearing, Status
-from scheduling.tokens import token_hash
+from hearings.models import FINAL_STATUSES, Case, CaseType, Court, Hearing, Status
+from scheduling.ical import FEED_CONTENT_TYPE
+from scheduling.tokens import token_hash, token_matches
 
 
 def _show_errors(request, form, exc: ValidationError) -> None:
-    """Put a service's error on the form field it names, else at the top of the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                message = " ".join(error.messages)
-                if form is not None and field in form.fields:
-                    form.add_error(field, message)
-                else:
-                    messages.error(request, message)
-    else:
-        for message in exc.messages:
-            messages.error(request, message)
+    """A service's error on the form (its field, else the form's summary above it)."""
+    if form is not None:
+        add_service_error(form, exc)
+        return
+    for message in exc.messages:
+        messages.error(request, message)
 
 
 def _visible_hearing(request, hearing_id) -> Hearing:
@@ -48,12 +47,14 @@ def index(request):
     upcoming = (
         selectors.hearings_visible_to(request.user)
         .filter(occurrence__end__gte=now - timedelta(days=1))
+        .exclude(status__in=FINAL_STATUSES)  # today's concluded hearings are no longer upcoming
         .order_by("occurrence__start")[:50]
     )
     return render(request, "hearings/index.html", {
         "is_staff": is_staff,
         "today": selectors.today_for_clerk(user=request.user, now=now) if is_staff else [],
         "upcoming": upcoming,
+        "may_schedule": selectors.clerk_courts(request.user).exists(),
     })
 
 
@@ -99,7 +100,7 @@ def case_detail(request, case_id):
                     case=case, start=data["start"], duration=form.duration, courtroom=data["courtroom"],
                     agenda=data["agenda"], by=request.user, is_public=data["is_public"],
                     observer_capacity=data["observer_capacity"], allow_conflicts=data["allow_conflicts"],
-                    presiding_judge=services.Person(name=data["judge_name"], email=data["judge_email"]),
+                    presiding_judge=services.person_for(data["judge"]),
                 )
             except ValidationError as exc:
                 _show_errors(request, form, exc)
@@ -118,6 +119,31 @@ def hearing_detail(request, hearing_id):
     return _hearing_page(request, hearing)
 
 
+def _next_statuses(request, hearing) -> list[dict]:
+    """The statuses the hearing may take next, each with what choosing it does when that cannot be
+    undone (the page asks before it sends: templates' ``data-confirm``)."""
+    notified = hearing.event.attendees.filter(removed_at__isnull=True).exclude(user=request.user).count()
+    warnings = {
+        Status.CANCELLED: ngettext(
+            "Cancel this hearing? %(count)d participant will be e-mailed that it is cancelled. This cannot be undone.",
+            "Cancel this hearing? %(count)d participants will be e-mailed that it is cancelled. "
+            "This cannot be undone.", notified,
+        ) % {"count": notified},
+        Status.POSTPONED: ngettext(
+            "Postpone this hearing? %(count)d participant will be e-mailed the new date.",
+            "Postpone this hearing? %(count)d participants will be e-mailed the new date.", notified,
+        ) % {"count": notified},
+        Status.ADJOURNED: _("Adjourn this hearing? Everyone still in the room is disconnected, and the next "
+                            "hearing is scheduled on the date given."),
+        Status.CONCLUDED: _("Conclude this hearing? Everyone still in the room is disconnected. This cannot be "
+                            "undone."),
+    }
+    return [
+        {"value": status, "label": Status(status).label, "confirm": warnings.get(status, "")}
+        for status in policies.HearingRoomPolicy.transitions.get(hearing.status, ())
+    ]
+
+
 def _hearing_page(request, hearing, *, participant_form=None, status_form=None):
     court = hearing.case.court
     may_manage = policies.may_manage(request.user, hearing)
@@ -129,13 +155,15 @@ def _hearing_page(request, hearing, *, participant_form=None, status_form=None):
         "participants": selectors.participants_of(hearing),
         "log": hearing.status_log.all(),
         "may_manage": may_manage,
+        "may_see_record": policies.is_court_staff(request.user, court),
         "is_moderator": is_moderator,
         "my_seat": mine,
         "participant_form": participant_form or (ParticipantForm(hearing=hearing) if may_manage else None),
         "status_form": status_form or (StatusForm(court=court) if is_moderator else None),
-        "next_statuses": [Status(s) for s in policies.HearingRoomPolicy.transitions.get(hearing.status, ())],
+        "next_statuses": _next_statuses(request, hearing),
         "observer_url": request.build_absolute_uri(reverse("hearings:observe", args=[hearing.observer_token]))
         if may_manage and hearing.is_public else "",
+        "feedback": event_feedback(event=hearing.event) if policies.is_court_staff(request.user, court) else None,
     }
     return render(request, "hearings/hearing.html", context)
 
@@ -195,11 +223,24 @@ def hearing_record(request, hearing_id):
                                                     "court": hearing.case.court})
 
 
+@login_required
+def participants_export(request, hearing_id, fmt):
+    """The participant list as CSV or .xlsx (``config.exports``); court staff only, as the record."""
+    hearing = _visible_hearing(request, hearing_id)
+    if not policies.is_court_staff(request.user, hearing.case.court):
+        raise PermissionDenied(_("Only court staff download a hearing's participants."))
+    header, rows = selectors.participants_table(hearing)
+    number = "".join(char if char.isalnum() else "-" for char in hearing.case.number)
+    return table_response(request, header=header, rows=rows, filename=f"participants-{number}", fmt=fmt)
+
+
 @require_http_methods(["GET", "POST"])
 def observe(request, token):
     hearing = Hearing.objects.select_related("case__court", "occurrence").filter(
         observer_token_hash=token_hash(token), is_public=True,
-    ).first()
+    ).first() if len(token) <= 128 else None
+    if hearing is not None and not token_matches("observe", hearing.observer_salt, token):
+        hearing = None
     if hearing is None:
         raise Http404(_("This observer link is not valid."))
     form = ObserverForm(request.POST or None)
@@ -241,12 +282,38 @@ def docket(request, court_slug):
         "status_labels": status_labels,
         "case_type_labels": case_type_labels,
         "closed_label": _("closed hearing"),
+        # Each cell names its column, for the narrow screen where rows stack (static/css/hadir.css).
+        "labels": {"time": _("Time"), "case_number": _("Case number"), "case_type": _("Case type"),
+                   "agenda": _("Agenda"), "courtroom": _("Courtroom"), "status": _("Status"), "reason": _("Reason"),
+                   "next": _("Next date")},
     })
 
 
+def _docket_version(request, court_slug):
+    """(court, ETag, Last-Modified) of the docket feed, computed once per request."""
+    if not hasattr(request, "_hadir_docket"):
+        court = Court.objects.filter(slug=court_slug).first()
+        if court is None:
+            request._hadir_docket = (None, None, None)
+        else:
+            with translation.override(court.language):
+                request._hadir_docket = (court, *selectors.docket_feed_version(court=court))
+    return request._hadir_docket
+
+
+@require_safe
+@condition(
+    etag_func=lambda request, court_slug: _docket_version(request, court_slug)[1],
+    last_modified_func=lambda request, court_slug: _docket_version(request, court_slug)[2],
+)
 def docket_ics(request, court_slug):
-    court = get_object_or_404(Court, slug=court_slug)
-    body = ical.docket_calendar_bytes(court=court, hearings=selectors.docket_feed_hearings(court=court))
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    """GET and HEAD, with ETag and Last-Modified (304); in the court's language."""
+    court = _docket_version(request, court_slug)[0]
+    if court is None:
+        raise Http404
+    with translation.override(court.language):
+        body = ical.docket_calendar_bytes(court=court, hearings=selectors.docket_feed_hearings(court=court))
+    response = HttpResponse(body, content_type=FEED_CONTENT_TYPE)
     response["Content-Disposition"] = f'inline; filename="{court.slug}.ics"'
+    response["Cache-Control"] = "public, max-age=0, must-revalidate"
     return response

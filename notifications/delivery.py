@@ -10,7 +10,7 @@ worker dies in the same window: a lost summons is worse than a repeated one.
 The one case where the message can reach the server twice is a worker killed after the server
 accepted the message and before the mark committed (at most one message per dying worker and
 SMTP connection). The repeat is the same message (rendered once, on the first claim, and kept
-in the row) with the same ``Message-ID``, derived from the idempotency key (``message_id_for``),
+in the row) with the same ``Message-ID``, derived from the idempotency key (``mime.message_id_for``),
 so the receiving side collapses it:
 mail stores and clients treat one Message-ID as one message, and the test SMTP server counts
 distinct Message-IDs. Together: exactly once per key as the recipient sees it.
@@ -24,23 +24,21 @@ whose worker died on every attempt (nothing could catch it) fails when its last 
 instead of being claimed forever. Every e-mail that fails warns the organiser in-app.
 
 Names and subjects written before they were checked (old rows) cannot inject a header: their
-control characters become spaces when the headers are built. An address is not decoration: one
-that is not valid fails at once.
+control characters become spaces when the headers are built (``notifications.mime``). An address
+is not decoration: one that is not valid fails at once.
 """
 
-import hashlib
 import logging
 import secrets
 import smtplib
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from email.utils import formataddr
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import get_connection
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import F, Q
@@ -48,10 +46,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from notifications import services
+from notifications.mime import build_email
 from notifications.models import Message
 from notifications.render import render_message
 from scheduling.models import Attendee, Event
-from scheduling.text import has_control_characters
 
 logger = logging.getLogger(__name__)
 
@@ -64,11 +62,6 @@ BAD_ADDRESS = gettext_noop(
     "Not sent: the e-mail address is not valid (it has line breaks, control characters or another malformed part)."
 )
 INTERRUPTED = gettext_noop("Not sent: delivery was interrupted on every attempt.")
-
-
-def message_id_for(key: str) -> str:
-    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "hadir.localhost"
-    return f"<{hashlib.sha256(key.encode()).hexdigest()[:40]}@{domain}>"
 
 
 def user_group(user_id) -> str:
@@ -259,52 +252,6 @@ def _prepare(messages: list[Message]) -> list[Message]:
             continue
         ready.append(message)
     return ready
-
-
-class InviteEmail(EmailMultiAlternatives):
-    """Writes ``method=X`` unquoted in the calendar part's Content-Type, as calendar clients expect."""
-
-    def __init__(self, *args, method: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.method = method
-        self._built = None
-
-    def message(self):
-        """Built once: ``build_email`` builds it to see that every header is acceptable, the backend
-        sends that same object."""
-        if self._built is None:
-            message = super().message()
-            for part in message.walk():
-                if part.get_content_type() == "text/calendar" and not part.get_filename():
-                    part.set_param("method", self.method, requote=False)
-            self._built = message
-        return self._built
-
-
-def one_line(value: str) -> str:
-    """``value`` for a header: each control character (CR, LF, NUL…) a space, runs of spaces one."""
-    return " ".join("".join(" " if has_control_characters(char) else char for char in value).split())
-
-
-def build_email(message: Message) -> EmailMultiAlternatives:
-    """multipart/mixed: [multipart/alternative: plain, HTML, text/calendar; method=X], invite.ics.
-
-    Built whole here, so that whatever Django refuses (a header it cannot write) raises here, before
-    anything goes on the wire."""
-    email = InviteEmail(
-        subject=one_line(message.subject),
-        body=message.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[formataddr((one_line(message.name), message.email))],
-        headers={"Message-ID": message_id_for(message.idempotency_key), "Content-Language": message.language},
-        method=message.method,
-    )
-    email.attach_alternative(message.body_html, "text/html")
-    if message.ics:
-        email.attach_alternative(message.ics, f"text/calendar; method={message.method}")
-        email.attach("invite.ics", message.ics.encode(), "application/ics")
-    email.message()
-    return email
 
 
 def _smtp_reason(exc: Exception) -> tuple[str, bool]:

@@ -32,6 +32,8 @@ class Message(models.Model):
         REMINDER = "reminder", _("Reminder")
         NOTICE = "notice", _("Notice")
         WARNING = "warning", _("Warning")
+        FEEDBACK = "feedback", _("How did it go?")
+        REPLY = "reply", _("Answer to a message")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
@@ -103,6 +105,19 @@ class Message(models.Model):
     def is_read(self) -> bool:
         return self.read_at is not None
 
+    def plain_description(self) -> str:
+        """What was sent, in words an organiser reads (the delivery log): "updated invitation",
+        not "REQUEST, SEQUENCE 2"."""
+        if self.kind == self.Kind.INVITE and self.sequence > 0:
+            return str(_("updated invitation"))
+        if self.kind == self.Kind.CANCEL:
+            return str(_("cancellation of one sitting") if self.occurrence_id else _("cancellation"))
+        if self.kind == self.Kind.UPDATE:
+            return str(_("updated invitation"))
+        if self.kind == self.Kind.REMINDER and self.minutes_before:
+            return str(_("reminder, %(minutes)d minutes before") % {"minutes": self.minutes_before})
+        return str(self.get_kind_display()).lower() if self.kind != self.Kind.NOTICE else str(_("notice"))
+
 
 class ShortNotice(models.Model):
     """Invitations went out later than the event's kind requires (a summons under 3 days)."""
@@ -129,3 +144,15 @@ class ShortNotice(models.Model):
     @property
     def required_days(self) -> int:
         return self.required.days
+
+
+class WorkerHeartbeat(models.Model):
+    """The last time a worker ran the every-minute tick (``notifications.tasks.tick``): how old it is
+    tells the health check and ``/metrics`` whether the worker cluster still runs its tasks."""
+
+    name = models.CharField(max_length=64, primary_key=True)
+    beat_at = models.DateTimeField()
+    host = models.CharField(max_length=255, blank=True)
+
+    def __str__(self):
+        return f"{self.name} at {self.beat_at.isoformat()}"

@@ -68,8 +68,8 @@ def on_attendee_removed(sender, *, attendee, **kwargs):
 
 
 @receiver(signals.rsvp_recorded, dispatch_uid="notifications.rsvp_recorded")
-def on_rsvp_recorded(sender, *, attendee, **kwargs):
-    services.rsvp_notice_send(attendee=attendee)
+def on_rsvp_recorded(sender, *, attendee, occurrence=None, **kwargs):
+    services.rsvp_notice_send(attendee=attendee, occurrence=occurrence)
 
 
 @receiver(signals.join_link_resend, dispatch_uid="notifications.join_link_resend")

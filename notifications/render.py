@@ -11,10 +11,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from config.templatetags.hadir import zone_abbreviation
-from scheduling import ical
+from scheduling import guidance, ical, languages
 from scheduling.models import Attendee, Event, Occurrence, Profile
-
-LANGUAGES = ("en", "id")
 
 
 @dataclass(frozen=True)
@@ -34,17 +32,12 @@ def recipient_profile(attendee: Attendee) -> Profile | None:
 
 
 def recipient_language(attendee: Attendee, profile: Profile | None = None) -> str:
-    for candidate in (attendee.language, profile.language if profile else "", settings.LANGUAGE_CODE):
-        code = (candidate or "").split("-")[0].lower()
-        if code in LANGUAGES:
-            return code
-    return "en"
+    """The invitation's language, else the profile's, else the school's or court's (``scheduling.languages``)."""
+    return languages.attendee_language(attendee, profile)
 
 
 def user_language(user) -> str:
-    profile = Profile.objects.filter(user_id=user.pk).first()
-    code = (profile.language if profile else "").split("-")[0].lower()
-    return code if code in LANGUAGES else recipient_language(Attendee())
+    return languages.user_language(user)
 
 
 def recipient_zone(attendee: Attendee, event: Event, profile: Profile | None = None) -> str:
@@ -99,6 +92,14 @@ def _subject(kind: str, title: str) -> str:
     return subjects[kind] % {"title": title}
 
 
+def notice_text(message) -> str:
+    """An in-app notice as its reader reads it now: a message about an event is written again in
+    the active language (the reader's page), whatever language it was stored in."""
+    if message.event_id and message.kind in ("invite", "update", "cancel", "reminder"):
+        return _subject(message.kind, message.event.title)
+    return message.subject
+
+
 def _vevent_sequence(calendar) -> int:
     events = [component for component in calendar.walk("VEVENT")]
     return max((int(component.get("SEQUENCE", 0)) for component in events), default=0)
@@ -127,7 +128,8 @@ def render_message(
     start, end = sitting_for(event, occurrence)
     ics, sequence = "", event.sequence
     if method:
-        calendar = ical.invite_calendar(event=event, attendee=attendee, method=method, occurrence=occurrence)
+        with translation.override(language):
+            calendar = ical.invite_calendar(event=event, attendee=attendee, method=method, occurrence=occurrence)
         ics = ical.calendar_bytes(calendar).decode()
         sequence = _vevent_sequence(calendar)
     token = attendee.join_token
@@ -149,6 +151,7 @@ def render_message(
     }
     with translation.override(language):
         context["subject"] = _subject(kind, event.title)
+        context["guidance"] = guidance.invite_guidance(attendee) if kind in ("invite", "update", "reminder") else []
         text = render_to_string("notifications/email/message.txt", context)
         html = render_to_string("notifications/email/message.html", context)
     return Rendered(subject=context["subject"], text=text, html=html, ics=ics, sequence=sequence, language=language)

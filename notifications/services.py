@@ -3,11 +3,13 @@ transaction; delivery is queued with ``transaction.on_commit`` (see ``notificati
 
 import logging
 import uuid
+import zoneinfo
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -199,6 +201,21 @@ def _check_notice_period(*, event: Event, occurrence: Occurrence | None) -> None
     )
 
 
+def email_queue(
+    *, key: str, kind: str, email: str, name: str, language: str, subject: str, text: str, url: str = "",
+    event: Event | None = None, occurrence: Occurrence | None = None, attendee: Attendee | None = None,
+) -> list[int]:
+    """One e-mail written by the app it comes from (subject and text already in the recipient's
+    language), sent once per ``key``: a feedback question after a sitting, an answer to the public."""
+    html = render_to_string("notifications/email/plain.html", {"text": text, "language": language})
+    row = Message(
+        idempotency_key=f"email:{key}", channel=Message.Channel.EMAIL, kind=kind, email=email, name=name[:200],
+        language=language, subject=subject[:300], body_text=text, body_html=html, url=url[:500], event=event,
+        occurrence=occurrence, attendee=attendee, sequence=event.sequence if event else 0,
+    )
+    return messages_queue(rows=[row])
+
+
 def notice_send(
     *,
     user: User,
@@ -223,17 +240,28 @@ def notice_send(
     return Message.objects.get(idempotency_key=message.idempotency_key)
 
 
-def rsvp_notice_send(*, attendee: Attendee) -> None:
+def rsvp_notice_send(*, attendee: Attendee, occurrence: Occurrence | None = None) -> None:
+    """The organiser hears of an answer (from the RSVP page or a calendar's reply alike)."""
     event = attendee.event
     organizer = event.organizer
     if attendee.user_id == organizer.pk:
         return
+    answer = attendee.rsvp
+    comment = attendee.rsvp_comment
+    if occurrence is not None:
+        sitting = attendee.sitting_answers.filter(occurrence=occurrence).first()
+        if sitting is not None:
+            answer, comment = sitting.rsvp, sitting.comment
     with translation.override(user_language(organizer)):
-        text = _("%(name)s answered “%(answer)s” to “%(title)s”.") % {
-            "name": attendee.name,
-            "answer": attendee.get_rsvp_display(),
-            "title": event.title,
-        }
+        values = {"name": attendee.name, "answer": Attendee.Rsvp(answer).label, "title": event.title}
+        if occurrence is None:
+            text = _("%(name)s answered “%(answer)s” to “%(title)s”.") % values
+        else:
+            zone = zoneinfo.ZoneInfo(event.timezone)
+            values["when"] = occurrence.start.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+            text = _("%(name)s answered “%(answer)s” to “%(title)s” on %(when)s.") % values
+        if comment:
+            text = f"{text} “{comment}”"
     notice_send(user=organizer, text=text, url=reverse("notifications:event_log", args=[event.pk]), event=event)
 
 

@@ -11,12 +11,15 @@ from django.views.decorators.http import require_POST
 from notifications import policies, selectors, services
 from notifications.errors import NotificationError
 from notifications.models import Message
+from notifications.render import notice_text
 from scheduling.models import Event
 
 
 @login_required
 def inbox(request):
     page = Paginator(selectors.inbox_for(user=request.user), 50).get_page(request.GET.get("page"))
+    for notice in page:
+        notice.text = notice_text(notice)
     return render(
         request,
         "notifications/inbox.html",

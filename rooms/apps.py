@@ -7,8 +7,12 @@ class RoomsConfig(AppConfig):
     verbose_name = _("Live rooms")
 
     def ready(self):
+        from config.attention import register_attention
         from rooms import receivers
+        from rooms.attention import lobby_waiting
         from scheduling import signals
+
+        register_attention("rooms", lobby_waiting)
 
         signals.occurrence_cancelled.connect(receivers.occurrence_cancelled, dispatch_uid="rooms-occurrence-cancelled")
         signals.event_cancelled.connect(receivers.event_cancelled, dispatch_uid="rooms-event-cancelled")

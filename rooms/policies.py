@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from rooms.errors import RoomError
@@ -20,6 +21,7 @@ from rooms.errors import RoomError
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from config.types import AnyUser
     from scheduling.models import Attendee, Event, Occurrence
 
 
@@ -32,7 +34,7 @@ class TransitionRefused(RoomError):
 
 
 class RoomPolicy:
-    statuses: dict[str, str] = {
+    statuses: dict[str, str | Promise] = {
         "scheduled": _("Scheduled"),
         "open": _("Open"),
         "live": _("Live"),
@@ -92,7 +94,7 @@ class RoomPolicy:
         moderator admits both on purpose (``lobby.admit_all`` with both listed)."""
         return {}
 
-    def link_labels(self) -> dict[str, str]:
+    def link_labels(self) -> dict[str, str | Promise]:
         """The words for ``links`` on the room page, in the current language: "accompanies"
         ("with %(name)s"), "without" (admitted while a companion is not) and "both" (the button)."""
         return {
@@ -115,7 +117,7 @@ class RoomPolicy:
         """True for roles that take part in built-in media with their microphone only."""
         return False
 
-    def video_settings(self, occurrence: Occurrence):
+    def video_settings(self, occurrence: Occurrence) -> Any:
         """The organisation's ``rooms.models.VideoSettings`` (a school, a court), or None."""
         return None
 
@@ -136,7 +138,7 @@ class RoomPolicy:
         """Raise ``TransitionRefused`` when the domain forbids the change now (beyond ``transitions``)."""
 
 
-def acts_as_moderator(policy: RoomPolicy, attendee: Attendee, user) -> bool:
+def acts_as_moderator(policy: RoomPolicy, attendee: Attendee, user: AnyUser | None) -> bool:
     """Whether the one holding ``attendee``'s seat moderates now: the policy says the seat moderates
     and they are signed in as the seat's account. A link alone never moderates (a forwarded clerk's
     or teacher's link must not run the session), so a moderating seat without an account does not

@@ -7,11 +7,13 @@ import hashlib
 import hmac
 import json
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any, ClassVar
 
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from config.templatetags.hadir import zone_abbreviation
@@ -19,6 +21,7 @@ from rooms.models import Admission, AttendanceInterval, ChatMessage, RoomState
 from rooms.policies import RoomPolicy, acts_as_moderator, enters_directly, policy_for
 from rooms.presence import participant_info
 from rooms.presence.encoding import sender
+from rooms.publish import presence_store
 from rooms.sessions import active_seats, remembered, seat_for
 from scheduling.models import Attendee, Occurrence
 
@@ -68,7 +71,7 @@ def room_is_over(occurrence: Occurrence, status: str, policy: RoomPolicy, now: d
     return occurrence.is_cancelled or status in policy.final_statuses or now >= room_window(occurrence)[1]
 
 
-def participant_of(attendee: Attendee, policy: RoomPolicy, *, moderator: bool, prepared=None,
+def participant_of(attendee: Attendee, policy: RoomPolicy, *, moderator: bool, prepared: Any = None,
                    linked: bool = True) -> str:
     """``moderator``: whether the one holding the seat moderates (``acts_as_moderator``), not
     whether the seat does. A listen-only role carries ``listener``; with ``linked``, who comes with
@@ -84,15 +87,22 @@ def participant_of(attendee: Attendee, policy: RoomPolicy, *, moderator: bool, p
     )
 
 
+@dataclass(frozen=True)
+class Refused:
+    """The door's no: the socket closes with ``close`` (4401, 4403, 4404, 4410)."""
+
+    close: int
+
+
 @dataclass
 class Entry:
-    """Who a socket is and what it may do, decided once at connect; ``close`` set when refused."""
+    """Who a socket is and what it may do, decided once at connect."""
 
-    close: int = 0
-    occurrence: Occurrence | None = None
-    attendee: Attendee | None = None
-    policy: RoomPolicy | None = None
-    status: RoomStatus | None = None
+    close: ClassVar[int] = 0  # as ``Refused.close``: a let-in socket is not closed
+    occurrence: Occurrence
+    attendee: Attendee
+    policy: RoomPolicy
+    status: RoomStatus
     moderator: bool = False
     admitted: bool = False
     denied_reason: str | None = None
@@ -109,7 +119,7 @@ class Knock:
     occurrence_id: str
 
 
-def room_entries(*, knocks: list[Knock], now: datetime) -> list[Entry]:
+def room_entries(*, knocks: list[Knock], now: datetime) -> list[Entry | Refused]:
     """The door checks of sockets that knocked together (``Hub.door``), answered in order.
 
     Every join runs this, so a batch shares its queries: the sittings with their events and
@@ -130,10 +140,12 @@ def room_entries(*, knocks: list[Knock], now: datetime) -> list[Entry]:
     seats = {str(a.pk): a for a in active_seats().filter(pk__in=wanted).order_by()} if wanted else {}
     prepared = _prepared(occurrences.values(), list(seats.values()))
     entries = [
-        _entry_before_the_lobby(knock.scope, occurrences.get(key), pairs, seats, now, prepared)
+        _entry_before_the_lobby(
+            knock.scope, occurrences.get(key) if key is not None else None, pairs, seats, now, prepared
+        )
         for knock, key, pairs in zip(knocks, keys, links, strict=True)
     ]
-    waiting = [entry for entry in entries if not entry.close and not entry.moderator]
+    waiting = [entry for entry in entries if isinstance(entry, Entry) and not entry.moderator]
     if waiting:
         decisions = {
             (decision.occurrence_id, decision.attendee_id): decision
@@ -159,7 +171,7 @@ def _occurrence_key(occurrence_id: str) -> uuid.UUID | None:
         return None
 
 
-def _prepared(occurrences, attendees: list[Attendee]) -> dict[RoomPolicy, object]:
+def _prepared(occurrences: Iterable[Occurrence], attendees: list[Attendee]) -> dict[RoomPolicy, object]:
     """What each policy of the batch's sittings loads for its door checks (``RoomPolicy.prepare``), once."""
     by_policy: dict[RoomPolicy, list[Occurrence]] = {}
     for occurrence in occurrences:
@@ -168,29 +180,30 @@ def _prepared(occurrences, attendees: list[Attendee]) -> dict[RoomPolicy, object
 
 
 def _entry_before_the_lobby(scope: dict, occurrence: Occurrence | None, links: list[tuple[str, str]], seats: dict,
-                            now: datetime, prepared: dict[RoomPolicy, object]) -> Entry:
+                            now: datetime, prepared: dict[RoomPolicy, object]) -> Entry | Refused:
     """Everything of the door check but a non-moderator's lobby decision (``admitted`` False)."""
     if occurrence is None:
-        return Entry(close=4404)
+        return Refused(4404)
     user = scope.get("user")
     attendee = seat_for(links, seats, user, occurrence)
     if attendee is None:
         signed_in = (user is not None and user.is_authenticated) or bool(links)
-        return Entry(close=4403 if signed_in else 4401)
+        return Refused(4403 if signed_in else 4401)
     attendee = copy.copy(attendee)  # two sockets of one person in a batch get their own
     attendee.event = occurrence.event
     policy = policy_for(occurrence.event)
     if not policy.may_enter(attendee, prepared=prepared.get(policy)):
-        return Entry(close=4403)
-    if occurrence.room_status is None:
+        return Refused(4403)
+    annotated: Any = occurrence  # with the room's state, by room_entries' query
+    if annotated.room_status is None:
         status = RoomStatus(policy.initial_status)
     else:
-        status = RoomStatus(occurrence.room_status, occurrence.room_reason, occurrence.room_next_at)
+        status = RoomStatus(annotated.room_status, annotated.room_reason, annotated.room_next_at)
     opens_at, closes_at = room_window(occurrence)
     if room_is_over(occurrence, status.status, policy, now):
-        return Entry(close=4410)
+        return Refused(4410)
     if now < opens_at:
-        return Entry(close=4403)
+        return Refused(4403)
     moderator = acts_as_moderator(policy, attendee, user)
     return Entry(
         occurrence=occurrence, attendee=attendee, policy=policy, status=status, moderator=moderator,
@@ -247,10 +260,13 @@ def chat_history(*, occurrence: Occurrence, limit: int = CHAT_HISTORY) -> list[s
 
 def room_presence(occurrence: Occurrence) -> list[dict]:
     """Everyone listed in the room now (waiting people too), as participants of PROTOCOL.md."""
-    from rooms.hub import store_for_sync
-
-    snapshot = store_for_sync().snapshot_sync(room=str(occurrence.pk))
+    snapshot = presence_store().snapshot_sync(room=str(occurrence.pk))
     return sorted((json.loads(entry) for entry, _ in snapshot.entries), key=lambda p: (p["name"], p["id"]))
+
+
+def invited_attendee(occurrence: Occurrence, attendee_id: uuid.UUID) -> Attendee | None:
+    """The attendee of the sitting's event with that id (a moderator's lobby decision names them)."""
+    return Attendee.objects.select_related("event").filter(pk=attendee_id, event_id=occurrence.event_id).first()
 
 
 def present_attendees(occurrence: Occurrence) -> list[Attendee]:
@@ -306,7 +322,7 @@ def attendance_for(occurrence: Occurrence, *, now: datetime | None = None) -> li
     return sorted(result, key=lambda a: (a.attendee.name, str(a.attendee.pk)))
 
 
-def stale_intervals(*, instance: str, before: datetime):
+def stale_intervals(*, instance: str, before: datetime) -> QuerySet[AttendanceInterval]:
     return AttendanceInterval.objects.filter(Q(left_at__isnull=True) & Q(last_seen_at__lt=before)).exclude(
         instance=instance
     )

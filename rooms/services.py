@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import uuid
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,11 +14,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config import metrics
 from rooms import selectors, signals, wire
 from rooms.errors import Forbidden, Invalid
-from rooms.hub import publish_from_sync
 from rooms.models import Admission, AttendanceInterval, AuditEntry, ChatMessage, RoomState
 from rooms.policies import TransitionRefused, initial_statuses, policy_for
+from rooms.publish import publish_on_commit
 from scheduling.models import Attendee, Occurrence
 
 CHAT_MAX_LENGTH = 2000
@@ -27,7 +30,7 @@ def _encode(value: dict) -> str:
 
 
 def _tell(occurrence: Occurrence, envelope: wire.Envelope) -> None:
-    transaction.on_commit(lambda: publish_from_sync(str(occurrence.pk), envelope))
+    publish_on_commit(str(occurrence.pk), envelope)
 
 
 def _require_moderator(occurrence: Occurrence, by: Attendee | None) -> None:
@@ -168,6 +171,20 @@ def lobby_admit_many(*, occurrence: Occurrence, attendees: list[Attendee], by: A
     return list(attendees)
 
 
+def lobby_admit_all(*, occurrence: Occurrence, attendee_ids: set[uuid.UUID] | None, by: Attendee | None,
+                    reason: str = "") -> list[Attendee]:
+    """``lobby.admit_all``: the attendees with those ids (a witness and their interpreter, on
+    purpose; none is admitted when one is not of this sitting's event), or, ``attendee_ids`` None,
+    everyone waiting now where the room's policy allows it."""
+    if attendee_ids is None:
+        return lobby_admit_waiting(occurrence=occurrence, by=by, reason=reason)
+    attendees = list(Attendee.objects.select_related("event").filter(pk__in=attendee_ids,
+                                                                       event_id=occurrence.event_id))
+    if len(attendees) != len(attendee_ids):
+        raise Invalid(_("No such participant in this room."))
+    return lobby_admit_many(occurrence=occurrence, attendees=attendees, by=by, reason=reason)
+
+
 def lobby_admit_waiting(*, occurrence: Occurrence, by: Attendee | None, reason: str = "") -> list[Attendee]:
     """Let in everyone waiting in the lobby now, where the room's policy allows it (a class; not a
     hearing, whose people are called one by one)."""
@@ -213,14 +230,15 @@ def chat_send(*, occurrence: Occurrence, attendee: Attendee, text: str, moderato
         message = ChatMessage.objects.create(
             occurrence=occurrence, attendee=attendee, text=text, as_moderator=moderator
         )
+        metrics.CHAT_MESSAGES.inc()
         frame = selectors.chat_frame(message, selectors.participant_of(attendee, policy, moderator=moderator,
                                                                           linked=False))
         _tell(occurrence, wire.ToAdmitted(frame=frame))
     return message
 
 
-def attendance_record(*, instance: str, opened: list[tuple] = (), closed: list[tuple] = ()) -> None:
-    """Write a batch of attendance (``rooms.hub.AttendanceWriter``): the intervals ``opened``, as
+def attendance_record(*, instance: str, opened: Sequence[tuple] = (), closed: Sequence[tuple] = ()) -> None:
+    """Write a batch of attendance (``rooms.live.attendance.AttendanceWriter``): the intervals ``opened``, as
     ``(id, occurrence_id, attendee_id, at)``, then those ``closed``, as ``(id, at)``.
 
     One transaction for the batch; should a row be refused (its sitting deleted meanwhile), the
@@ -244,7 +262,7 @@ def attendance_record(*, instance: str, opened: list[tuple] = (), closed: list[t
             _attendance_close(interval_id, at)
 
 
-def _attendance_close(interval_id, at: datetime) -> None:
+def _attendance_close(interval_id: uuid.UUID, at: datetime) -> None:
     AttendanceInterval.objects.filter(pk=interval_id, left_at__isnull=True).update(left_at=at, last_seen_at=at)
 
 

@@ -7,28 +7,30 @@ account. A logged-in user is also the attendee their account is invited as.
 The session remembers which link it followed too (a fingerprint of the link, never the link), and
 a remembered seat counts only while that link is still the attendee's: rotating or revoking a
 link ends every session that entered with it, and a later rotation does not bring them back.
+A link made with a key that left ``SECRET_KEY_FALLBACKS`` ends its sessions the same way.
 """
 
 from __future__ import annotations
 
-import hmac
+from django.conf import settings
 
+from scheduling import tokens
 from scheduling.models import Attendee, Occurrence
 
 SESSION_KEY = "hadir_links"
 MAX_REMEMBERED = 50
-# The first 64 bits of the link's SHA-256 (``Attendee.join_token_hash``): enough to tell one link
-# of an attendee from the next, and no way back to the link.
-FINGERPRINT_LENGTH = 16
 
 
-def link_fingerprint(attendee: Attendee) -> str:
-    return attendee.join_token_hash[:FINGERPRINT_LENGTH]
+def link_fingerprints(attendee: Attendee) -> list[str]:
+    """The fingerprints (``tokens.token_fingerprint``) of the attendee's link under every accepted key."""
+    return [tokens.token_fingerprint(token) for token in tokens.tokens_accepted("join", attendee.join_token_salt)]
 
 
-def remember_attendee(session, attendee: Attendee) -> None:
+def remember_attendee(session, attendee: Attendee, *, token: str | None = None) -> None:
+    """Remember the attendee, and the link followed (``token``; default: the current key's link)."""
+    fingerprint = tokens.token_fingerprint(token or attendee.join_token)
     links = [pair for pair in remembered(session) if pair[0] != str(attendee.pk)]
-    links.append((str(attendee.pk), link_fingerprint(attendee)))
+    links.append((str(attendee.pk), fingerprint))
     session[SESSION_KEY] = [list(pair) for pair in links[-MAX_REMEMBERED:]]
 
 
@@ -55,7 +57,7 @@ def seat_for(links: list[tuple[str, str]], seats: dict[str, Attendee], user, occ
         (
             seats[attendee_id] for attendee_id, fingerprint in reversed(links)
             if attendee_id in seats and seats[attendee_id].event_id == occurrence.event_id
-            and hmac.compare_digest(link_fingerprint(seats[attendee_id]), fingerprint)
+            and fingerprint in link_fingerprints(seats[attendee_id])
         ),
         None,
     )
@@ -73,3 +75,10 @@ def attendee_for(session_or_scope, user, occurrence: Occurrence) -> Attendee | N
     if found is not None:
         found.event = occurrence.event  # loaded with the occurrence: not read again
     return found
+
+
+def language_for(scope: dict, attendee: Attendee) -> str:
+    """The language of a room socket: the language cookie, else the attendee's, else the default."""
+    cookies = scope.get("cookies") or {}
+    chosen = cookies.get(settings.LANGUAGE_COOKIE_NAME) or attendee.language or settings.LANGUAGE_CODE
+    return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -25,12 +25,22 @@ from scheduling.models import Attendee, Occurrence
 
 
 def _notice(request, *, title: str, message: str, status: int, occurrence: Occurrence | None = None,
-            next_steps: list | None = None):
+            next_steps: list | None = None, feedback_url: str = ""):
     return render(
         request, "rooms/notice.html",
-        {"title": title, "message": message, "occurrence": occurrence, "next_steps": next_steps or []},
+        {"title": title, "message": message, "occurrence": occurrence, "next_steps": next_steps or [],
+         "feedback_url": feedback_url},
         status=status,
     )
+
+
+def _feedback_url(attendee: Attendee, occurrence: Occurrence) -> str:
+    """Where the attendee says how the sitting went (the ``feedback`` app's page, found by its URL
+    name: rooms does not import it); "" when no such page is installed."""
+    try:
+        return reverse("feedback:session", args=[attendee.join_token]) + f"?occurrence={occurrence.pk}"
+    except NoReverseMatch:
+        return ""
 
 
 def _sign_in_first(request, attendee: Attendee, policy: RoomPolicy, occurrence: Occurrence):
@@ -57,6 +67,8 @@ def join(request, token: str):
         Attendee.objects.select_related("event").filter(join_token_hash=tokens.token_hash(token)).first()
         if len(token) <= 128 else None
     )
+    if attendee is not None and not tokens.token_matches("join", attendee.join_token_salt, token):
+        attendee = None
     if attendee is None:
         return _notice(
             request, status=404, title=_("Unknown link"),
@@ -77,7 +89,7 @@ def join(request, token: str):
     sign_in = _sign_in_first(request, attendee, policy_for(attendee.event), occurrence)
     if sign_in is not None:
         return sign_in
-    remember_attendee(request.session, attendee)
+    remember_attendee(request.session, attendee, token=token)
     response = redirect("rooms:room", occurrence_id=occurrence.pk)
     if attendee.language in dict(settings.LANGUAGES) and not request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME):
         # The invitee's language (from the invite) for the room, until they pick another one.
@@ -113,12 +125,13 @@ def room(request, occurrence_id):
         return _notice(
             request, status=410, occurrence=occurrence, title=_("This session has ended"),
             message=_("This session has ended. Thank you for taking part."), next_steps=next_steps,
+            feedback_url=_feedback_url(attendee, occurrence),
         )
     opens_at, _closes_at = selectors.room_window(occurrence)
     context = {
         "occurrence": occurrence, "event": occurrence.event, "attendee": attendee, "opens_at": opens_at,
         "role_label": policy.role_label(attendee), "moderator": moderator, "next_steps": next_steps,
-        "listener": not policy.may_send(attendee, "chat"),
+        "listener": not policy.may_send(attendee, "chat"), "feedback_url": _feedback_url(attendee, occurrence),
     }
     if now < opens_at:
         context["seconds_left"] = int((opens_at - now).total_seconds()) + 1

@@ -27,10 +27,19 @@ MAX_RANGE = timedelta(days=366)
 # ---------------------------------------------------------------- serializers
 
 
+class SittingAnswerSerializer(serializers.Serializer):
+    occurrence = serializers.UUIDField(source="occurrence_id", read_only=True)
+    rsvp = serializers.ChoiceField(choices=Attendee.Rsvp.choices, read_only=True)
+    comment = serializers.CharField(read_only=True)
+
+
 class AttendeeSerializer(serializers.ModelSerializer):
+    sitting_answers = SittingAnswerSerializer(many=True, read_only=True, help_text="Sittings answered otherwise.")
+
     class Meta:
         model = Attendee
-        fields = ["id", "name", "email", "role", "rsvp", "language", "timezone", "removed_at"]
+        fields = ["id", "name", "email", "role", "rsvp", "rsvp_comment", "sitting_answers", "language", "timezone",
+                  "removed_at"]
         read_only_fields = fields
 
 
@@ -189,7 +198,7 @@ def _visible_events(user):
     return (
         selectors.events_for_person(user=user)
         .select_related("organizer")
-        .prefetch_related("attendees")
+        .prefetch_related("attendees__sitting_answers")
         .order_by("start")
     )
 

@@ -6,8 +6,6 @@ UID and carrying the RECURRENCE-ID of the sitting's original start. iTIP (RFC 55
 recipient per invite, METHOD REQUEST or CANCEL; the subscription feed is METHOD PUBLISH.
 """
 
-import contextlib
-import functools
 import zoneinfo
 from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
@@ -17,14 +15,17 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone as dj_timezone
 from django.utils import translation
 from django.utils.translation import gettext as _
-from icalendar import Alarm, Calendar, Timezone, vCalAddress, vDuration, vRecur
+from icalendar import Alarm, Calendar, vCalAddress, vDuration, vRecur
 from icalendar import Event as VEvent
 
-from scheduling import recurrence, selectors
+from scheduling import guidance, languages, recurrence, replies, selectors
 from scheduling.models import Attendee, CalendarFeed, Event, Occurrence
+from scheduling.vtimezone import vtimezone
 
 PRODID = "-//Hadir//Hadir 1.0//EN"
 FEED_REFRESH = timedelta(hours=1)
+# What a subscribed feed is served as: the iTIP method says it is a publication, not an invitation.
+FEED_CONTENT_TYPE = "text/calendar; charset=utf-8; method=PUBLISH"
 
 
 def absolute_url(path: str) -> str:
@@ -40,9 +41,15 @@ def _calendar(method: str) -> Calendar:
     return calendar
 
 
-def _organizer_address(event: Event) -> vCalAddress:
+def organizer_email(event: Event) -> str:
+    return event.organizer.email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+
+
+def _organizer_address(event: Event, attendee: Attendee | None = None) -> vCalAddress:
+    """The organiser's name; the address is, in an invite, the recipient's reply address at Hadir
+    (``scheduling.replies``: where their calendar's answer goes), else the organiser's own."""
     organizer = event.organizer
-    email = organizer.email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    email = replies.reply_address(attendee) if attendee is not None else organizer_email(event)
     address = vCalAddress(f"mailto:{email}")
     address.params["CN"] = organizer.get_full_name() or organizer.get_username()
     return address
@@ -55,13 +62,16 @@ def _is_organizer(event: Event, attendee: Attendee) -> bool:
     return bool(attendee.email) and attendee.email.lower() == (organizer.email or "").lower()
 
 
-def _attendee_address(attendee: Attendee) -> vCalAddress:
+def _attendee_address(attendee: Attendee, *, chair: bool = False, answer: str = "") -> vCalAddress:
+    """The recipient's ATTENDEE line. The organiser's own copy lists them as the CHAIR who has
+    accepted (RFC 5546 forbids a REQUEST addressed to nobody; a PUBLISH copy would be a second,
+    unrelated event in the organiser's calendar next to the one in their feed)."""
     address = vCalAddress(f"mailto:{attendee.email}")
     address.params["CN"] = attendee.name
-    address.params["ROLE"] = "REQ-PARTICIPANT"
+    address.params["ROLE"] = "CHAIR" if chair else "REQ-PARTICIPANT"
     address.params["CUTYPE"] = "INDIVIDUAL"
-    address.params["PARTSTAT"] = attendee.rsvp
-    address.params["RSVP"] = "TRUE"
+    address.params["PARTSTAT"] = "ACCEPTED" if chair else answer or attendee.rsvp
+    address.params["RSVP"] = "FALSE" if chair else "TRUE"
     return address
 
 
@@ -80,7 +90,10 @@ def _master_end(event: Event, zone: zoneinfo.ZoneInfo) -> datetime:
     return recurrence.sitting_end(event.start, zone, event.duration, recurring=event.is_recurring)
 
 
-def _component(event: Event, *, attendee: Attendee | None, with_attendee: bool, stamp: datetime) -> VEvent:
+def _component(
+    event: Event, *, attendee: Attendee | None, with_attendee: bool, stamp: datetime, note: str = "",
+    answer: str = "",
+) -> VEvent:
     """The properties every VEVENT of the event carries (master and overrides alike)."""
     component = VEvent()
     component.add("uid", event.uid)
@@ -88,17 +101,17 @@ def _component(event: Event, *, attendee: Attendee | None, with_attendee: bool, 
     component.add("dtstamp", stamp)
     component.add("last-modified", event.updated_at.astimezone(UTC))
     component.add("summary", event.title)
-    component.add("organizer", _organizer_address(event))
+    component.add("organizer", _organizer_address(event, attendee if with_attendee and attendee else None))
     component.add("transp", "OPAQUE")
-    description = event.description.strip()
+    description = "\n\n".join(filter(None, [note, event.description.strip()]))
     if attendee is not None:
         link = absolute_url(attendee.join_path)
-        line = _("Your personal link to join: %(url)s") % {"url": link}
-        description = f"{description}\n\n{line}" if description else line
+        lines = [*guidance.invite_guidance(attendee), _("Your personal link to join: %(url)s") % {"url": link}]
+        description = "\n\n".join(filter(None, [description, "\n".join(lines)]))
         component.add("url", link)
         component.add("location", link)
-        if with_attendee and attendee.email and not _is_organizer(event, attendee):
-            component.add("attendee", _attendee_address(attendee))
+        if with_attendee and attendee.email:
+            component.add("attendee", _attendee_address(attendee, chair=_is_organizer(event, attendee), answer=answer))
     if description:
         component.add("description", description)
     return component
@@ -131,10 +144,13 @@ def event_components(
                 Q(is_override=True) | Q(is_rdate=True)
             )
         )
-    master = _component(event, attendee=attendee, with_attendee=with_attendee, stamp=stamp)
+    # A single sitting's domain state (a hearing adjourned: CANCELLED with the reason first).
+    state = None if event.rrule else guidance.sitting_state(event)
+    note = state.note if state else ""
+    master = _component(event, attendee=attendee, with_attendee=with_attendee, stamp=stamp, note=note)
     master.add("dtstart", _local(event.start, zone))
     master.add("dtend", _local(_master_end(event, zone), zone))
-    master.add("status", "CONFIRMED")
+    master.add("status", "CANCELLED" if state and state.cancelled else "CONFIRMED")
     if event.rrule:
         master.add("rrule", vRecur.from_ical(event.rrule))
         exdates = recurrence.parse_instants(event.exdates)
@@ -146,10 +162,16 @@ def event_components(
     _alarms(event, master)
     components = [master]
     if event.rrule:
+        # A sitting answered otherwise than the series (a reply with RECURRENCE-ID) says so where it
+        # is exported on its own.
+        answers = {}
+        if with_attendee and attendee is not None and attendee.pk:
+            answers = dict(attendee.sitting_answers.values_list("occurrence_id", "rsvp"))
         for row in sorted(specials, key=lambda row: row.recurrence_id):
             if not row.is_override:
                 continue
-            override = _component(event, attendee=attendee, with_attendee=with_attendee, stamp=stamp)
+            override = _component(event, attendee=attendee, with_attendee=with_attendee, stamp=stamp,
+                                  answer=answers.get(row.pk, ""))
             override.add("recurrence-id", _local(row.recurrence_id, zone))
             override.add("dtstart", _local(row.start, zone))
             override.add("dtend", _local(row.end, zone))
@@ -175,14 +197,15 @@ def invite_calendar(
     zone = recurrence.zone_for(event.timezone)
     stamp = dj_timezone.now().astimezone(UTC)
     calendar = _calendar(method)
-    # The attendee's own language when they have one; else the caller's (notifications choose it).
-    language = translation.override(attendee.language) if attendee.language else contextlib.nullcontext()
-    with language:
+    # The recipient's language (their own, else their profile's, else their organisation's).
+    with translation.override(languages.attendee_language(attendee)):
         if method == "REQUEST":
             for component in event_components(event=event, attendee=attendee, stamp=stamp):
                 calendar.add_component(component)
         else:
-            component = _component(event, attendee=attendee, with_attendee=True, stamp=stamp)
+            state = guidance.sitting_state(event) if occurrence is None and not event.rrule else None
+            note = state.note if state else ""
+            component = _component(event, attendee=attendee, with_attendee=True, stamp=stamp, note=note)
             if occurrence is None:
                 component.add("dtstart", _local(event.start, zone))
                 component.add("dtend", _local(_master_end(event, zone), zone))
@@ -227,16 +250,10 @@ def feed_calendar(*, feed: CalendarFeed) -> Calendar:
     return calendar
 
 
-@functools.lru_cache(maxsize=64)
-def _vtimezone(tzid: str) -> Timezone:
-    # Building a VTIMEZONE from tzdata takes tens of milliseconds; it depends only on the TZID.
-    return Timezone.from_tzid(tzid)
-
-
 def _add_timezones(calendar: Calendar) -> None:
     """A VTIMEZONE for every TZID used, before the events (what ``add_missing_timezones`` does)."""
     for index, tzid in enumerate(sorted(calendar.get_missing_tzids())):
-        calendar.subcomponents.insert(index, _vtimezone(tzid))
+        calendar.subcomponents.insert(index, vtimezone(tzid))
 
 
 def calendar_bytes(calendar: Calendar) -> bytes:

@@ -130,6 +130,7 @@ class Attendee(models.Model):
     # A domain role ("student", "presiding_judge", ...); its meaning belongs to the event's kind.
     role = models.CharField(_("role"), max_length=32, default="participant")
     rsvp = models.CharField(_("answer"), max_length=16, choices=Rsvp.choices, default=Rsvp.NEEDS_ACTION)
+    rsvp_comment = models.CharField(_("comment with the answer"), max_length=500, blank=True)
     language = models.CharField(_("language"), max_length=8, blank=True)
     timezone = models.CharField(_("time zone"), max_length=64, blank=True)
     join_token_salt = models.CharField(max_length=64, default=tokens.new_salt, editable=False)
@@ -172,6 +173,29 @@ class Attendee(models.Model):
     @property
     def is_active(self) -> bool:
         return self.removed_at is None and self.join_token_revoked_at is None
+
+
+class SittingAnswer(models.Model):
+    """An attendee's answer for one sitting of a series, where it differs from their answer to the
+    series (an iTIP REPLY with RECURRENCE-ID). A later answer to the whole series replaces these."""
+
+    attendee = models.ForeignKey(Attendee, on_delete=models.CASCADE, related_name="sitting_answers")
+    occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="answers")
+    rsvp = models.CharField(_("answer"), max_length=16, choices=Attendee.Rsvp.choices)
+    comment = models.CharField(_("comment with the answer"), max_length=500, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["occurrence__start"]
+        constraints = [
+            models.UniqueConstraint(fields=["attendee", "occurrence"], name="sitting_answer_once"),
+            models.CheckConstraint(
+                condition=Q(rsvp__in=["ACCEPTED", "DECLINED", "TENTATIVE"]), name="sitting_answer_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.attendee.name} @ {self.occurrence.start.isoformat()}: {self.rsvp}"
 
 
 class CalendarFeed(models.Model):

@@ -14,7 +14,7 @@ from itertools import accumulate
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
-from django.utils import translation
+from django.utils import timezone, translation
 
 from config.types import AnyUser, People, User
 from scheduling import tokens
@@ -170,6 +170,20 @@ def occurrences_for_user(*, user: User, start: datetime, end: datetime) -> Query
     )
 
 
+def next_sittings_for_user(*, user: User, now: datetime, days: int = 14, limit: int = 8) -> list[tuple]:
+    """Today's sittings (from the start of the day in the viewer's zone, the finished ones too, so
+    that a sitting under way is there) and the next ones, each with the user's own seat (its
+    ``join_path`` enters the room) or None when they only organise it: the home page's list."""
+    day_start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    sittings = [
+        occurrence
+        for occurrence in occurrences_for_user(user=user, start=day_start, end=now + timedelta(days=days))
+        if occurrence.status == Occurrence.Status.SCHEDULED and occurrence.event.status == Event.Status.CONFIRMED
+    ][:limit]
+    seats = invitations_for_user(user=user, event_ids=[occurrence.event_id for occurrence in sittings])
+    return [(occurrence, seats.get(occurrence.event_id)) for occurrence in sittings]
+
+
 def invitations_for_user(*, user: User, event_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Attendee]:
     """The user's active attendee row per event id (to show and change their answer)."""
     rows = Attendee.objects.filter(event_id__in=set(event_ids), removed_at__isnull=True).filter(
@@ -182,12 +196,13 @@ def attendee_by_join_token(token: str) -> Attendee | None:
     """The active attendee whose personal link this is (removed and revoked links give None)."""
     if not token or len(token) > 128:
         return None
-    return (
+    attendee = (
         Attendee.objects.select_related("event", "event__organizer", "user")
         .filter(join_token_hash=tokens.token_hash(token), removed_at__isnull=True,
                 join_token_revoked_at__isnull=True)
         .first()
     )
+    return attendee if attendee is not None and tokens.token_matches("join", attendee.join_token_salt, token) else None
 
 
 def current_or_next_occurrence(*, attendee: Attendee, now: datetime) -> Occurrence | None:
@@ -205,11 +220,12 @@ def current_or_next_occurrence(*, attendee: Attendee, now: datetime) -> Occurren
 def feed_by_token(token: str) -> CalendarFeed | None:
     if not token or len(token) > 128:
         return None
-    return (
+    feed = (
         CalendarFeed.objects.select_related("user")
         .filter(token_hash=tokens.token_hash(token), revoked_at__isnull=True)
         .first()
     )
+    return feed if feed is not None and tokens.token_matches("feed", feed.token_salt, token) else None
 
 
 def feed_events(*, feed: CalendarFeed) -> QuerySet[Event]:

@@ -8,13 +8,14 @@ Arguments (all keyword):
 - event_created(event)                           # with its first attendees: invite them all
 - event_changed(event, changes: set[str])        # series-wide change; SEQUENCE already bumped;
                                                  # changes ⊆ {title, description, start, duration,
-                                                 # rrule, timezone}
+                                                 # rrule, timezone, status}; status: the
+                                                 # domain app's state (event_restate)
 - event_cancelled(event)                         # also a single event's only sitting cancelled
 - occurrence_moved(occurrence, previous_start)   # one sitting moved; exported with RECURRENCE-ID
 - occurrence_cancelled(occurrence)               # one sitting of a series; send CANCEL with it
 - attendee_added(attendee, notify: bool)         # added later; notify=False: send nothing
 - attendee_removed(attendee)                     # attendee.removed_at is set; send them a CANCEL
-- rsvp_recorded(attendee)
+- rsvp_recorded(attendee, occurrence)           # an answer; occurrence None: to the series
 - join_link_changed(attendee)                    # link rotated or revoked: whoever entered with the
                                                  # old one is out (rooms close their sockets)
 - join_link_resend(attendee, key: str)           # send the invite with the current link again;

@@ -7,13 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import condition, require_GET, require_http_methods, require_POST
+from django.views.decorators.http import condition, require_GET, require_http_methods, require_POST, require_safe
 
-from scheduling import ical, policies, selectors, services
+from scheduling import ical, languages, policies, selectors, services
 from scheduling.errors import SchedulingError
 from scheduling.models import Attendee, Event, Occurrence
 
@@ -36,21 +36,27 @@ def _feed_version(request, token):
     """(ETag, Last-Modified) for a token, computed once per request; None for a bad token."""
     if not hasattr(request, "_hadir_feed"):
         feed = selectors.feed_by_token(token)
-        request._hadir_feed = (feed, *selectors.feed_version(feed=feed)) if feed else (None, None, None)
+        if feed is None:
+            request._hadir_feed = (None, None, None)
+        else:
+            with translation.override(languages.feed_language(feed=feed)):
+                request._hadir_feed = (feed, *selectors.feed_version(feed=feed))
     return request._hadir_feed
 
 
-@require_GET
+@require_safe
 @condition(
     etag_func=lambda request, token: _feed_version(request, token)[1],
     last_modified_func=lambda request, token: _feed_version(request, token)[2],
 )
 def calendar_feed(request, token: str):
+    """GET and HEAD (Django drops HEAD's body); in its owner's language, whatever the client asks."""
     feed = _feed_version(request, token)[0]
     if feed is None:
         return _not_found(request, _("This calendar link is unknown or was replaced by a new one."))
-    body = ical.calendar_bytes(ical.feed_calendar(feed=feed))
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    with translation.override(languages.feed_language(feed=feed)):
+        calendar = ical.feed_calendar(feed=feed)
+    response = HttpResponse(ical.calendar_bytes(calendar), content_type=ical.FEED_CONTENT_TYPE)
     response["Content-Disposition"] = 'inline; filename="hadir.ics"'
     response["Cache-Control"] = "private, max-age=0, must-revalidate"
     return response
@@ -219,7 +225,9 @@ def event_people(request, event_id):
     event = get_object_or_404(Event.objects.select_related("organizer"), pk=event_id)
     if not policies.can_manage_links(request.user, event):
         raise Http404
-    people = event.attendees.filter(removed_at__isnull=True).order_by("name")
+    people = event.attendees.filter(removed_at__isnull=True).order_by("name").prefetch_related(
+        "sitting_answers__occurrence"
+    )
     upcoming = event.occurrences.filter(end__gt=timezone.now()).order_by("start")[:5]
     return render(request, "scheduling/event_people.html", {"event": event, "people": people, "upcoming": upcoming})
 

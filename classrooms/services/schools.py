@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db import transaction
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from classrooms import policies, selectors
@@ -14,6 +15,16 @@ from classrooms.models import Holiday, School
 from classrooms.services.common import _day, _text, _zone
 from config.types import User
 from scheduling import services as scheduling
+
+
+def school_slug_for(name: str) -> str:
+    """A free slug made from the name ("sma-negeri-1-hadir", then "-2", "-3"...)."""
+    base = (slugify(name) or "school")[:70]
+    slug, number = base, 1
+    while School.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
 
 
 def school_create(
@@ -31,7 +42,7 @@ def school_create(
         raise ClassroomError({"name": _("The school needs a name.")})
     holidays = [(_day(day, field="date"), _text(holiday_name, field="name")) for day, holiday_name in holidays]
     with transaction.atomic():
-        school = School.objects.create(name=name, timezone=timezone)
+        school = School.objects.create(name=name, slug=school_slug_for(name), timezone=timezone)
         school.admins.add(*founders)
         for day, holiday_name in holidays:
             Holiday.objects.create(school=school, date=day, name=holiday_name)

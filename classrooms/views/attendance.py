@@ -1,4 +1,4 @@
-"""Attendance pages and their CSV files."""
+"""Attendance pages and their downloads (CSV and .xlsx, through ``config.exports``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from classrooms import attendance, policies, selectors
 from classrooms.chart import term_chart
-from classrooms.views.common import _csv_response, classroom_view
+from classrooms.views.common import classroom_view
+from config.exports import table_response
 
 
 @classroom_view(*policies.STAFF_ROLES)
@@ -35,11 +36,11 @@ def meeting_attendance(request, classroom, role, occurrence_id):
 
 
 @classroom_view(*policies.STAFF_ROLES)
-def meeting_attendance_csv(request, classroom, role, occurrence_id):
+def meeting_attendance_export(request, classroom, role, occurrence_id, fmt):
     occurrence = selectors.class_occurrence(classroom, occurrence_id)
-    summary = attendance.meeting_attendance(classroom, occurrence)
+    header, rows = attendance.meeting_table(classroom, attendance.meeting_attendance(classroom, occurrence))
     local = occurrence.start.astimezone(zoneinfo.ZoneInfo(classroom.school.timezone))
-    return _csv_response(attendance.meeting_csv(classroom, summary), f"attendance-{local:%Y%m%d-%H%M}.csv")
+    return table_response(request, header=header, rows=rows, filename=f"attendance-{local:%Y%m%d-%H%M}", fmt=fmt)
 
 
 @classroom_view(*policies.STAFF_ROLES)
@@ -59,6 +60,7 @@ def term_attendance(request, classroom, role):
 
 
 @classroom_view(*policies.STAFF_ROLES)
-def term_attendance_csv(request, classroom, role):
+def term_attendance_export(request, classroom, role, fmt):
     meetings, _rates = attendance.term_attendance(classroom)
-    return _csv_response(attendance.term_csv(classroom, meetings), "attendance-term.csv")
+    header, rows = attendance.term_table(classroom, meetings)
+    return table_response(request, header=header, rows=rows, filename="attendance-term", fmt=fmt)

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from classrooms import policies, selectors, services
 from classrooms.forms import ClassroomForm, EnrollmentForm, MeetingForm, RosterUploadForm, ScheduleForm
 from classrooms.views.common import _error_text, class_lookup, classroom_view
+from feedback.selectors import events_feedback
+from scheduling.models import Event
 
 
 @login_required
@@ -67,7 +69,29 @@ def classroom_edit(request, classroom):
 
 @classroom_view(*policies.STAFF_ROLES)
 def classroom_detail(request, classroom, role):
-    now = timezone.now()
+    return classroom_page(request, classroom, role)
+
+
+REMOVED_SESSION_KEY = "classrooms_removed_{}"
+
+
+def failed_form_page(request, classroom, *, failed: str, form):
+    """The class page again after a managing form failed (as sent, with its errors): only for the
+    class's managers, whom the service would have let through."""
+    role = policies.require_role(request.user, classroom, policies.MANAGER_ROLES)
+    return classroom_page(request, classroom, role, failed=failed, form=form)
+
+
+def classroom_page(request, classroom, role, *, failed: str = "", form=None):
+    """The class's page; after a failed form (``failed`` names it: "enrollment", "schedule",
+    "meeting") that form comes back as it was sent, its errors on its fields and summed up above it."""
+    occurrences = list(selectors.class_occurrences(classroom))
+    recipients = selectors.meeting_recipients(occurrences)
+    for occurrence in occurrences:
+        occurrence.recipients = recipients.get(occurrence.event_id, 0)
+    forms = {"enrollment": EnrollmentForm(), "schedule": ScheduleForm(), "meeting": MeetingForm()}
+    if failed:
+        forms[failed] = form
     return render(
         request,
         "classrooms/classroom_detail.html",
@@ -77,14 +101,18 @@ def classroom_detail(request, classroom, role):
             "manager": role in policies.MANAGER_ROLES,
             "enrollments": classroom.enrollments.select_related("user"),
             "teachers": classroom.teachers.all(),
-            "occurrences": selectors.class_occurrences(classroom),
-            "now": now,
+            "occurrences": occurrences,
+            "now": timezone.now(),
             "student_count": selectors.student_count(classroom),
             "enrol_url": request.build_absolute_uri(f"/classrooms/enrol/{classroom.enrolment_code}/"),
-            "enrollment_form": EnrollmentForm(),
+            "enrollment_form": forms["enrollment"],
             "upload_form": RosterUploadForm(),
-            "schedule_form": ScheduleForm(),
-            "meeting_form": MeetingForm(),
+            "schedule_form": forms["schedule"],
+            "meeting_form": forms["meeting"],
+            "failed": failed,
+            "removed": request.session.get(REMOVED_SESSION_KEY.format(classroom.pk)),
             "has_schedule": classroom.class_events.filter(is_term_schedule=True).exists(),
+            "feedback": events_feedback(events=Event.objects.filter(class_event__classroom=classroom))
+            if role in policies.MANAGER_ROLES else None,
         },
     )

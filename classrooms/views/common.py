@@ -59,8 +59,3 @@ def _run(request, call, success: str) -> bool:
     messages.success(request, success)
     return True
 
-
-def _csv_response(text: str, filename: str) -> HttpResponse:
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

@@ -5,6 +5,7 @@ from __future__ import annotations
 import zoneinfo
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,22 +13,25 @@ from django.views.decorators.http import require_POST
 
 from classrooms import policies, selectors, services
 from classrooms.forms import MeetingForm, ScheduleForm
+from classrooms.views.classes import failed_form_page
 from classrooms.views.common import _back, _run, class_lookup
+from config.forms import add_service_error
 
 
 @require_POST
 @class_lookup
 def schedule(request, classroom):
     form = ScheduleForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose the days and the start and end times."))
-        return _back(classroom)
-    _run(
-        request,
-        lambda: services.meetings_schedule(classroom=classroom, by=request.user, **form.cleaned_data),
-        _("The term's meetings are scheduled; invites are on their way."),
-    )
-    return _back(classroom)
+    if form.is_valid():
+        try:
+            services.meetings_schedule(classroom=classroom, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("The term's meetings are scheduled; invites are on their way."))
+            return _back(classroom)
+    # The chosen days and times stay as they were sent, the error next to them.
+    return failed_form_page(request, classroom, failed="schedule", form=form)
 
 
 def _meeting_form(request, classroom, **kwargs) -> MeetingForm:
@@ -42,15 +46,15 @@ def _meeting_form(request, classroom, **kwargs) -> MeetingForm:
 @class_lookup
 def meeting_add(request, classroom):
     form = _meeting_form(request, classroom)
-    if form.errors:
-        messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
-        return _back(classroom)
-    _run(
-        request,
-        lambda: services.meeting_add(classroom=classroom, by=request.user, **form.cleaned_data),
-        _("Extra meeting scheduled; invites are on their way."),
-    )
-    return _back(classroom)
+    if not form.errors:
+        try:
+            services.meeting_add(classroom=classroom, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Extra meeting scheduled; invites are on their way."))
+            return _back(classroom)
+    return failed_form_page(request, classroom, failed="meeting", form=form)
 
 
 @class_lookup

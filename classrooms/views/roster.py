@@ -12,7 +12,9 @@ from django.views.decorators.http import require_POST
 from classrooms import policies, roster, selectors, services
 from classrooms.forms import EnrolCodeForm, EnrollmentForm, RosterUploadForm
 from classrooms.models import Enrollment
+from classrooms.views.classes import REMOVED_SESSION_KEY, failed_form_page
 from classrooms.views.common import _back, _error_text, _run, class_lookup, classroom_view
+from config.forms import add_service_error
 
 IMPORT_SESSION_KEY = "classrooms_import_{}"
 
@@ -20,37 +22,47 @@ IMPORT_SESSION_KEY = "classrooms_import_{}"
 @require_POST
 @class_lookup
 def enrollment_add(request, classroom):
+    """Add one person; also how a removed person is let back in (the page's undo sends their data)."""
     form = EnrollmentForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-        return _back(classroom)
-    data = form.cleaned_data
-    _run(
-        request,
-        lambda: services.enrollment_add(
-            classroom=classroom,
-            by=request.user,
-            user=data["user"],
-            name=data["name"],
-            email=data["email"],
-            student_number=data["student_number"],
-            role=data["role"],
-        ),
-        _("Added to the roster and invited."),
-    )
-    return _back(classroom)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.enrollment_add(
+                classroom=classroom,
+                by=request.user,
+                user=data["user"],
+                name=data["name"],
+                email=data["email"],
+                student_number=data["student_number"],
+                role=data["role"],
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            request.session.pop(REMOVED_SESSION_KEY.format(classroom.pk), None)
+            messages.success(request, _("Added to the roster and invited."))
+            return _back(classroom)
+    return failed_form_page(request, classroom, failed="enrollment", form=form)
 
 
 @require_POST
 @class_lookup
 def enrollment_remove(request, classroom, enrollment_id):
-    enrollment = get_object_or_404(Enrollment, pk=enrollment_id, classroom=classroom)
-    _run(
+    enrollment = get_object_or_404(Enrollment.objects.select_related("user"), pk=enrollment_id, classroom=classroom)
+    removed = {
+        "name": enrollment.name,
+        "email": enrollment.email,
+        "student_number": enrollment.student_number,
+        "role": enrollment.role,
+        "username": enrollment.user.username if enrollment.user_id else "",
+    }
+    if _run(
         request,
         lambda: services.enrollment_remove(enrollment=enrollment, by=request.user),
-        _("Removed from the roster."),
-    )
+        _("%(name)s was removed from the roster.") % {"name": enrollment.name},
+    ):
+        # The page offers to let them back in: the same data, sent to enrollment_add.
+        request.session[REMOVED_SESSION_KEY.format(classroom.pk)] = removed
     return _back(classroom)
 
 

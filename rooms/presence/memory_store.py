@@ -33,7 +33,7 @@ class MemoryStore:
 
     shared = False
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._lock = threading.Lock()
         self._rooms: dict[str, _MemoryRoom] = {}
         self._connections: dict[str, tuple[str, str]] = {}
@@ -133,14 +133,13 @@ class MemoryStore:
     async def flush(self, *, room: str, aids: set[str]) -> Flush:
         with self._lock:
             state = self._room(room)
-            views = {True: ([], [], []), False: ([], [], [])}
+            views: dict[bool, tuple[list[str], list[str], list[str]]] = {True: ([], [], []), False: ([], [], [])}
             for aid in sorted(aids):
                 entry, public = self._build(state, aid)
                 for is_all, listed in ((True, state.listed), (False, state.listed_public)):
                     joins, leaves, updates = views[is_all]
-                    visible = entry is not None and (is_all or public)
                     before = listed.get(aid)
-                    if visible:
+                    if entry is not None and (is_all or public):
                         if before is None:
                             joins.append(entry)
                         elif before != entry:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from importlib import resources
+from typing import Any
 
 from django.conf import settings
 
@@ -37,8 +38,8 @@ def channel_name(room: str) -> str:
     return f"{key_prefix()}ch:{room}"
 
 
-def _decode(value) -> str:
-    return value.decode() if isinstance(value, bytes) else value
+def _decode(value: object) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 class RedisStore:
@@ -57,7 +58,7 @@ class RedisStore:
         self._scripts = {name: self.redis.register_script(source) for name, source in SCRIPTS.items()}
         self._sync_snapshot = self.sync_redis.register_script(SCRIPTS["snapshot"])
 
-    async def _run(self, name: str, *args) -> object:
+    async def _run(self, name: str, *args: str | int | float) -> Any:
         return await self._scripts[name](keys=[], args=[self.prefix, *args])
 
     async def join(self, *, room: str, aid: str, conn: str, instance: str, info: str, admitted: bool) -> int:
@@ -107,7 +108,7 @@ class RedisStore:
             pipe.expire(f"{self.prefix}inst:{instance}", 604800)
             await pipe.execute()
         dead = await self.redis.zrangebyscore(f"{self.prefix}instances", "-inf", now - ttl)
-        members = []
+        members: list[bytes | str] = []
         for other in dead:
             members += await self._run("reap", _decode(other))
         members += await self._run("expire_away", repr(now - grace))

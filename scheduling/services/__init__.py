@@ -33,8 +33,14 @@ from scheduling.services.attendees import (
     attendee_token_rotate,
 )
 from scheduling.services.conflicts import conflicts_refuse
-from scheduling.services.events import event_cancel, event_create, event_update
-from scheduling.services.feeds import calendar_feed_for, calendar_feed_revoke, calendar_feed_rotate, profile_for
+from scheduling.services.events import event_cancel, event_create, event_restate, event_update
+from scheduling.services.feeds import (
+    calendar_feed_for,
+    calendar_feed_revoke,
+    calendar_feed_rotate,
+    profile_for,
+    profile_update,
+)
 from scheduling.services.occurrences import occurrence_cancel, occurrence_move
 
 __all__ = [
@@ -51,8 +57,10 @@ __all__ = [
     "conflicts_refuse",
     "event_cancel",
     "event_create",
+    "event_restate",
     "event_update",
     "occurrence_cancel",
     "occurrence_move",
     "profile_for",
+    "profile_update",
 ]

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from config.types import User
 from scheduling import limits, policies, recurrence, signals, tokens
 from scheduling.errors import SchedulingError
-from scheduling.models import Attendee, Event
+from scheduling.models import Attendee, Event, Occurrence, SittingAnswer
 from scheduling.services import validation
+from scheduling.text import has_control_characters
 
 logger = logging.getLogger(__name__)
 
@@ -135,19 +136,43 @@ def attendee_remove(*, attendee: Attendee, by: User | None) -> Attendee:
     return attendee
 
 
-def attendee_rsvp(*, attendee: Attendee, rsvp: str) -> Attendee:
-    """Record an answer (ACCEPTED, DECLINED, TENTATIVE or NEEDS-ACTION)."""
-    if rsvp not in Attendee.Rsvp.values:
+def attendee_rsvp(
+    *, attendee: Attendee, rsvp: str, occurrence: Occurrence | None = None, comment: str = ""
+) -> Attendee:
+    """Record an answer (ACCEPTED, DECLINED, TENTATIVE or NEEDS-ACTION) to the series, or, with
+    ``occurrence``, to that one sitting only. An answer to the series replaces the sittings' own.
+
+    The RSVP page and calendar replies (``scheduling.replies``) both come here, so the organiser
+    hears of either alike (``signals.rsvp_recorded``)."""
+    if rsvp not in Attendee.Rsvp.values or (occurrence is not None and rsvp == Attendee.Rsvp.NEEDS_ACTION):
         raise SchedulingError(_("This is not a valid answer."), field="rsvp")
+    comment = " ".join((comment or "").split())[:500]
+    if has_control_characters(comment):
+        raise SchedulingError(_("The comment may not contain control characters."), field="comment")
     if not attendee.is_active:
         raise SchedulingError(_("This invitation is no longer valid."), code="removed")
     validation.refuse_if_cancelled(attendee.event)
-    if attendee.rsvp == rsvp:
+    if occurrence is not None:
+        if occurrence.event_id != attendee.event_id or occurrence.status != Occurrence.Status.SCHEDULED:
+            raise SchedulingError(_("This sitting is not part of the invitation."), field="occurrence")
+        with transaction.atomic():
+            answer, created = SittingAnswer.objects.get_or_create(
+                attendee=attendee, occurrence=occurrence, defaults={"rsvp": rsvp, "comment": comment}
+            )
+            if not created and (answer.rsvp, answer.comment) == (rsvp, comment):
+                return attendee
+            answer.rsvp, answer.comment = rsvp, comment
+            answer.save()
+            signals.rsvp_recorded.send(sender=Attendee, attendee=attendee, occurrence=occurrence)
+        return attendee
+    if attendee.rsvp == rsvp and attendee.rsvp_comment == comment and not attendee.sitting_answers.exists():
         return attendee
     with transaction.atomic():
         attendee.rsvp = rsvp
-        attendee.save(update_fields=["rsvp", "updated_at"])
-        signals.rsvp_recorded.send(sender=Attendee, attendee=attendee)
+        attendee.rsvp_comment = comment
+        attendee.save(update_fields=["rsvp", "rsvp_comment", "updated_at"])
+        attendee.sitting_answers.all().delete()
+        signals.rsvp_recorded.send(sender=Attendee, attendee=attendee, occurrence=None)
     return attendee
 
 

@@ -169,6 +169,21 @@ def event_cancel(*, event: Event, by: User | None) -> Event:
     return event
 
 
+def event_restate(*, event: Event, by: User | None, announce: bool = True) -> Event:
+    """The owning domain app's state of the event changed (a hearing adjourned or concluded:
+    ``scheduling.guidance.sitting_state``), not its time. ``announce`` sends every attendee the
+    updated invitation (a new SEQUENCE); without it only feeds show the change."""
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event.pk)
+        if announce and event.status == Event.Status.CONFIRMED:
+            validation.bump(event)
+            signals.event_changed.send(sender=Event, event=event, changes={"status"})
+        else:
+            event.save(update_fields=["updated_at"])
+    logger.info("event %s restated by %s", event.pk, by)
+    return event
+
+
 def materialise(event: Event, *, now: datetime, previous: planning.Timing | None = None) -> None:
     """Make the Occurrence rows match the event's rule as ``planning.plan`` says (future sittings
     follow, past ones stay); every row written carries the event's SEQUENCE."""

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from config.types import User
-from scheduling import tokens
+from scheduling import recurrence, tokens
 from scheduling.errors import SchedulingError
 from scheduling.models import CalendarFeed, Profile
 from scheduling.services import validation
@@ -40,4 +40,23 @@ def calendar_feed_revoke(*, feed: CalendarFeed) -> CalendarFeed:
 
 def profile_for(*, user: User) -> Profile:
     profile, _created = Profile.objects.get_or_create(user=user)
+    return profile
+
+
+def profile_update(*, user: User, timezone: str | None = None, language: str | None = None) -> Profile:
+    """A person's own zone and language: pages, e-mails and in-app notices follow them. ``None``
+    leaves that one as it is; an empty string goes back to the default."""
+    with transaction.atomic():
+        profile, _created = Profile.objects.select_for_update().get_or_create(user=user)
+        changed = []
+        if timezone is not None:
+            if timezone:
+                recurrence.zone_for(timezone)
+            profile.timezone = timezone
+            changed.append("timezone")
+        if language is not None:
+            profile.language = validation.language(language)
+            changed.append("language")
+        if changed:
+            profile.save(update_fields=changed)
     return profile

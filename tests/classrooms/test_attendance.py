@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from classrooms import attendance, services
 from classrooms.chart import term_chart
+from config.exports import csv_text
 from rooms import services as room_services
 from rooms.models import AttendanceInterval
 from scheduling.models import Attendee
@@ -123,7 +124,7 @@ def test_still_in_the_room_is_not_leaving(classroom, people):
 def test_csvs_use_the_schools_zone_and_fixed_columns(classroom, meeting):
     stay(meeting, attendee(meeting, "Late"), 25, 90)
     summary = attendance.meeting_attendance(classroom, meeting)
-    rows = list(csv.DictReader(io.StringIO(attendance.meeting_csv(classroom, summary))))
+    rows = list(csv.DictReader(io.StringIO(csv_text(*attendance.meeting_table(classroom, summary)))))
     assert list(rows[0]) == ["name", "email", "status", "first_join", "last_leave", "minutes"]
     late = next(row for row in rows if row["name"] == "Late")
     assert late["status"] == "late" and late["minutes"] == "65"
@@ -141,7 +142,7 @@ def test_csvs_use_the_schools_zone_and_fixed_columns(classroom, meeting):
 
     meetings, rates = attendance.term_attendance(classroom)
     assert [m.occurrence for m in meetings] == [meeting]
-    term_rows = list(csv.DictReader(io.StringIO(attendance.term_csv(classroom, meetings))))
+    term_rows = list(csv.DictReader(io.StringIO(csv_text(*attendance.term_table(classroom, meetings)))))
     assert list(term_rows[0])[:6] == ["name", "email", "status", "first_join", "last_leave", "minutes"]
     assert {row["meeting_start"] for row in term_rows} == {
         meeting.start.astimezone(timezone.get_fixed_timezone(7 * 60)).isoformat(timespec="seconds")
@@ -180,5 +181,28 @@ def test_csv_cells_never_become_spreadsheet_formulas(classroom, people):
         )
     occurrence = past_meeting(classroom, people["teacher"], start=timezone.now() - timedelta(days=2))
     summary = attendance.meeting_attendance(classroom, occurrence)
-    rows = list(csv.DictReader(io.StringIO(attendance.meeting_csv(classroom, summary))))
+    rows = list(csv.DictReader(io.StringIO(csv_text(*attendance.meeting_table(classroom, summary)))))
     assert {row["name"] for row in rows} == {"Budi Murid", '\'=HYPERLINK("http://x")'}
+
+
+@pytest.mark.parametrize("language", ["en", "id"])
+def test_the_term_chart_keeps_its_bars_in_every_language(client, classroom, people, language):
+    """Django writes a float as ``63,3`` in Indonesian; SVG reads that as no number at all."""
+    from xml.etree import ElementTree
+
+    with clock_at(timezone.now() - timedelta(days=20)):
+        for name in ("Citra", "Dewi"):
+            services.enrollment_add(classroom=classroom, by=people["teacher"], name=name, email=f"{name}@example.org")
+    first = past_meeting(classroom, people["teacher"], start=timezone.now() - timedelta(days=3))
+    stay(first, Attendee.objects.get(event=first.event, user=people["student"]), 0, 90)
+    client.force_login(people["teacher"])
+    client.cookies["django_language"] = language
+    page = client.get(f"/classrooms/{classroom.pk}/attendance/").content.decode()
+    assert f'<html lang="{language}">' in page
+    svg = ElementTree.fromstring(page[page.index("<svg"):page.index("</svg>") + len("</svg>")])
+    bars = [rect for rect in svg.iter("{http://www.w3.org/2000/svg}rect") if rect.find("{*}title") is not None]
+    heights = [float(rect.get("height")) for rect in bars]
+    tops = [float(rect.get("y")) for rect in bars]
+    # One present of three, two absent: thirds of the 160-unit column, stacked from the axis at 170.
+    assert heights == pytest.approx([53.33, 106.67], abs=0.05)
+    assert tops == pytest.approx([116.67, 10], abs=0.05)

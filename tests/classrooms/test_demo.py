@@ -35,3 +35,9 @@ def test_seed_is_idempotent_and_has_a_live_meeting_and_a_term(db, client):
     assert client.login(username=part["teacher"]["username"], password=part["teacher"]["password"])
     response = client.get(part["students"][0]["feed_url"])
     assert response.status_code == 200 and b"BEGIN:VCALENDAR" in response.content
+    # An ended meeting with answers: each student's feedback link opens its form; the class page shows them.
+    for student in part["students"]:
+        form = client.get(student["feedback_url"])
+        assert form.status_code == 200 and not form.context["problem"], student
+    assert b"Penjelasannya jelas" in client.get(f"/classrooms/{classroom.pk}/").content
+    assert client.get(part["school_feedback_url"]).status_code == 200

@@ -94,3 +94,48 @@ def test_in_zone_keeps_the_event_zone_through_the_date_filter():
     with timezone.override("Asia/Jakarta"):
         rendered = template.render(Context({"when": datetime(2026, 12, 1, 0, 30, tzinfo=UTC)}))
     assert rendered == "09:30 07:30"
+
+
+def test_a_favicon_is_linked_and_answered(client):
+    page = client.get("/").content.decode()
+    assert 'rel="icon" href="/static/img/favicon.svg" type="image/svg+xml"' in page
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"] == "/static/img/favicon.svg"
+
+
+def test_a_person_chooses_zone_and_language_on_the_profile_page(client):
+    from scheduling.models import Profile
+
+    user = User.objects.create_user("guru", password="a-long-password-1")
+    client.force_login(user)
+    page = client.get("/").content.decode()
+    assert 'href="/profile/"' in page  # the header's name and zone lead there
+    response = client.post("/profile/", {"timezone": "Asia/Makassar", "language": "id"}, follow=True)
+    assert (Profile.objects.get(user=user).timezone, Profile.objects.get(user=user).language) == ("Asia/Makassar", "id")
+    body = response.content.decode()
+    assert '<html lang="id">' in body and "WITA (Asia/Makassar)" in body
+    # The language holds on another device (no cookie there): it is the profile's.
+    other = type(client)()
+    other.force_login(user)
+    assert '<html lang="id">' in other.get("/profile/").content.decode()
+
+
+def test_a_bad_zone_is_refused_next_to_its_field_and_changes_nothing(client):
+    from scheduling.models import Profile
+
+    user = User.objects.create_user("guru", password="a-long-password-1")
+    client.force_login(user)
+    response = client.post("/profile/", {"timezone": "Asia", "language": "en"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["timezone"]
+    assert 'id="error-summary"' in response.content.decode()
+    assert not Profile.objects.filter(user=user, timezone="Asia").exists()
+
+
+def test_the_language_switch_keeps_a_signed_in_persons_choice(client):
+    from scheduling.models import Profile
+
+    user = User.objects.create_user("guru", password="a-long-password-1")
+    client.force_login(user)
+    client.post(reverse("set_language"), {"language": "id", "next": "/"})
+    assert Profile.objects.get(user=user).language == "id"

@@ -4,11 +4,11 @@ violation; the camera is usable in the room and refused elsewhere."""
 
 import io
 import json
-import secrets
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connections
 
@@ -16,7 +16,8 @@ from tests.rooms.factories import make_room
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-PRODUCTION = {"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "SECURE_COOKIES": "0"}
+# The test's own key: the links the test makes must verify on the server (scheduling.tokens).
+PRODUCTION = {"DEBUG": "0", "SECRET_KEY": settings.SECRET_KEY, "SECURE_COOKIES": "0"}
 # Registered before any page script runs (through the DevTools protocol, which the policy does not govern).
 REPORTER = """window.__violations = [];
 document.addEventListener("securitypolicyviolation", function (e) {

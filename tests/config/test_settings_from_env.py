@@ -34,6 +34,8 @@ def load_settings(**env) -> subprocess.CompletedProcess:
         ({"DEBUG": "1", "TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE"),
         ({"DEBUG": "1", "HADIR_BASE_URL": "not a url"}, "HADIR_BASE_URL"),
         ({"DEBUG": "1", "EMAIL_PORT": "twenty-five"}, "EMAIL_PORT"),
+        ({"DEBUG": "1", "HADIR_REPLY_DOMAIN": "replies@hadir.example"}, "HADIR_REPLY_DOMAIN"),
+        ({"DEBUG": "1", "HADIR_REPLY_DOMAIN": "bad domain"}, "HADIR_REPLY_DOMAIN"),
     ],
 )
 def test_bad_setting_is_one_line_naming_the_variable(env, variable):

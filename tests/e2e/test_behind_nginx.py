@@ -11,7 +11,6 @@ import contextlib
 import http.client
 import json
 import os
-import secrets
 import ssl
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import websockets.sync.client
+from django.conf import settings
 from django.db import connections
 
 from rooms.presence import apply_diff, apply_state
@@ -31,7 +31,8 @@ from tests.support.nginx import Nginx, require_nginx
 
 pytestmark = [pytest.mark.e2e, pytest.mark.scaled, pytest.mark.browser]
 
-SECRET_KEY = secrets.token_urlsafe(50)
+# The test's own key: the join links the test makes must verify on the servers (scheduling.tokens).
+SECRET_KEY = settings.SECRET_KEY
 PEOPLE = ("Ani", "Budi", "Citra", "Dewi", "Eko", "Fajar")
 
 

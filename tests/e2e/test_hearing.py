@@ -307,7 +307,8 @@ async def test_a_whole_hearing(daphne_server):
     # The printable record: every participant with join and leave times, and the status log.
     record = await asyncio.to_thread(browser.get, f"/hearings/{hearing.pk}/record/")
     assert "Mendengar saksi ahli" in record and "Istirahat" in record
-    rows = re.findall(r"<tr><td>([^<]+)</td><td>[^<]+.*?</td>\s*<td>(\d\d:\d\d:\d\d)</td><td>([^<]+)</td>",
+    # Times carry their zone's label (config.templatetags.hadir.moment_text): "09:01:05 WIB".
+    rows = re.findall(r"<tr><td>([^<]+)</td><td>[^<]+.*?</td>\s*<td>(\d\d:\d\d:\d\d) WIB</td><td>([^<]+)</td>",
                       record, re.S)
     attended = {name for name, _joined, _left in rows}
     assert {"Joko", "Maria", "Li Wei", "Fransiska", "Bambang", "Warga", "Sari Panitera", "Rahmat Hakim"} <= attended

@@ -16,7 +16,12 @@ def _token(path):
 
 def test_seed_shape_and_idempotence(db, client):
     first = demo.seed()
-    assert set(first) == {"hearing", "closed_hearing"}
+    assert set(first) == {"hearing", "closed_hearing", "court_feedback_url", "statistics_url"}
+    court_slug = first["hearing"]["court_slug"]
+    assert first["court_feedback_url"] == f"/courts/{court_slug}/feedback/"
+    assert first["statistics_url"] == f"/courts/{court_slug}/statistics/"
+    public_list = client.get(f"/courts/{court_slug}/feedback/public/")
+    assert public_list.status_code == 200 and public_list.content.count(b'class="published"') >= 2
     public, closed = first["hearing"], first["closed_hearing"]
     for part in (public, closed):
         assert {"id", "occurrence_id", "court_slug", "case_number", "parties"} <= set(part)
@@ -26,7 +31,8 @@ def test_seed_shape_and_idempotence(db, client):
         assert RoomState.objects.get(occurrence=hearing.occurrence).status == Status.OPEN
         assert len({p["role"] for p in part["parties"]}) >= 3
         for party in part["parties"]:
-            assert {"name", "role", "join_url"} == set(party)
+            assert {"name", "role", "join_url", "feedback_url"} == set(party)
+            assert client.get(party["feedback_url"]).status_code == 200
             assert attendee_by_join_token(_token(party["join_url"])).event_id == hearing.event_id
     assert public["public"] is True and closed["public"] is False
     assert "observer_url" in public and "observer_url" not in closed

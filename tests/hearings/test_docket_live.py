@@ -92,3 +92,36 @@ async def test_docket_updates_live_without_leaking(world, clerk, everyone_presen
 async def test_unknown_court_is_closed_4404(db):
     _communicator, connected, code = await _connect("no-such-court")
     assert not connected and code == 4404
+
+
+async def test_the_days_progress_changes_live_when_a_hearing_starts_late(world, clerk, everyone_present,
+                                                                          on_hearing_day):
+    """The airport board: a hearing that starts 20 minutes late is in session in its courtroom, counted
+    as held, and the day's median delay says 20; a closed one in session shows as "closed" only."""
+    from tests.classrooms.conftest import clock_at
+
+    public, closed = world["public"], world["closed"]
+    slug, number = await database_sync_to_async(lambda: (public.case.court.slug, public.case.number))()
+    communicator, connected, _code = await _connect(slug)
+    assert connected
+    first = (await communicator.receive_json_from(timeout=5))["docket"]["progress"]
+    assert first == {"held": 0, "to_come": 2, "in_session": [], "median_delay_minutes": None}
+
+    def start(hearing, minutes_late):
+        with clock_at(hearing.occurrence.start + timedelta(minutes=minutes_late)):
+            services.hearing_status_set(hearing=hearing, status=Status.OPEN, by=clerk)
+            services.hearing_status_set(hearing=hearing, status=Status.IN_SESSION, by=clerk)
+
+    await database_sync_to_async(start)(closed, 5)  # not broadcast (a closed hearing's timing stays private)
+    assert await communicator.receive_nothing(timeout=1)
+    await database_sync_to_async(start)(public, 20)
+    await communicator.receive_json_from(timeout=5)  # open
+    message = await communicator.receive_json_from(timeout=5)  # in session
+    _assert_no_secrets(message)
+    progress = message["docket"]["progress"]
+    assert progress["held"] == 2 and progress["to_come"] == 0
+    assert progress["median_delay_minutes"] == 12.5  # 5 and 20 minutes late
+    rooms = {room["courtroom"]: room for room in progress["in_session"]}
+    assert rooms[public.courtroom]["case_number"] == number
+    assert rooms[closed.courtroom] == {"courtroom": closed.courtroom, "closed": True}
+    await communicator.disconnect()

@@ -4,6 +4,7 @@ a clerk of another court, and nobody signed in."""
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -127,12 +128,12 @@ def test_translated_error(login, world):
     assert "Advokat harus dikaitkan" in response.content.decode()
 
 
-def test_clerk_schedules_from_the_case_page_in_the_court_zone(login, world):
+def test_clerk_schedules_from_the_case_page_in_the_court_zone(login, world, judge):
     case = world["public"].case
     day = (timezone.now() + timedelta(days=9)).astimezone(timezone.get_fixed_timezone(7 * 60)).date()
     response = login("clerk").post(reverse("hearings:case", args=[case.pk]), {
         "start": f"{day}T09:00", "duration_minutes": 60, "courtroom": "Ruang Cakra", "agenda": "Tuntutan",
-        "is_public": "on", "observer_capacity": 10, "judge_name": "Hakim Baru", "judge_email": "baru@example.org",
+        "is_public": "on", "observer_capacity": 10, "judge": judge.pk,
     })
     assert response.status_code == 302
     hearing = case.hearings.get(agenda="Tuntutan")
@@ -281,10 +282,11 @@ def test_hearing_time_in_the_court_zone_and_the_viewers(login, world):
     court.save()
     page = login("clerk").get(reverse("hearings:hearing", args=[world["public"].pk])).content.decode()
     start = world["public"].occurrence.start
-    wita = start.astimezone(timezone.get_fixed_timezone(8 * 60)).strftime("%Y-%m-%d %H:%M")
-    wib = start.astimezone(timezone.get_fixed_timezone(7 * 60)).strftime("%Y-%m-%d %H:%M")
+    wita = start.astimezone(timezone.get_fixed_timezone(8 * 60))
+    wib = start.astimezone(timezone.get_fixed_timezone(7 * 60)).strftime("%H:%M")
     when = page[page.index("<dt>When</dt>"):][:400]
-    assert f"{wita}–" in when and "WITA" in when and f"({wib} WIB)" in when, when
+    # The one format every page uses (config.templatetags.hadir.moment_text), with the zone's label.
+    assert f"{wita:%a} {wita.day} {wita:%b} {wita.year} {wita:%H:%M} WITA (" in when and f"({wib} WIB)" in when, when
 
 
 def test_public_docket_in_bahasa_indonesia(client, world, monkeypatch):
@@ -295,3 +297,26 @@ def test_public_docket_in_bahasa_indonesia(client, world, monkeypatch):
     client.cookies["django_language"] = "id"
     body = client.get(reverse("hearings:docket", args=["pn-contoh"])).content.decode()
     assert "Jadwal sidang" in body and "Terjadwal" in body and "Pidana" in body and "sidang tertutup" in body
+
+
+def test_the_bench_is_chosen_from_the_courts_judges_who_see_it_in_their_schedule(login, world, judge):
+    from hearings.models import Hearing, HearingParticipant, Role
+    from scheduling.selectors import occurrences_for_user
+
+    case = world["public"].case
+    clerk = login("clerk")
+    page = clerk.get(reverse("hearings:case", args=[case.pk])).content.decode()
+    assert f'<option value="{judge.pk}">Rahmat Hakim</option>' in page and "judge_email" not in page
+    day = (timezone.now() + timedelta(days=9)).astimezone(timezone.get_fixed_timezone(7 * 60)).date()
+    form = {"start": f"{day}T10:00", "duration_minutes": 60, "courtroom": "Ruang Sari", "agenda": "Replik",
+            "observer_capacity": 0}
+    stranger = get_user_model().objects.create_user("bukan-hakim")
+    refused = clerk.post(reverse("hearings:case", args=[case.pk]), {**form, "judge": stranger.pk})
+    assert refused.status_code == 200 and refused.context["form"].errors["judge"]
+    assert not Hearing.objects.filter(agenda="Replik").exists()
+    assert clerk.post(reverse("hearings:case", args=[case.pk]), {**form, "judge": judge.pk}).status_code == 302
+    hearing = Hearing.objects.get(agenda="Replik")
+    seat = HearingParticipant.objects.get(hearing=hearing, role=Role.PRESIDING_JUDGE)
+    assert seat.attendee.user == judge
+    mine = occurrences_for_user(user=judge, start=timezone.now(), end=timezone.now() + timedelta(days=30))
+    assert hearing.occurrence in mine

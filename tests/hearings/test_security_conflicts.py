@@ -47,9 +47,11 @@ def court_b(db):
     court = services.court_create(name="Pengadilan Negeri Lain", slug="pn-lain", timezone_name="Asia/Makassar")
     clerk = make_user("panitera-b")
     services.court_member_add(court=court, user=clerk, role="clerk")
+    judge = make_user("hakim-b", first_name="Hakim", last_name="B")
+    services.court_member_add(court=court, user=judge, role="judge")
     case = services.case_create(court=court, number="3/Pdt.G/2026", case_type=CaseType.CIVIL,
                                 parties="Budi v. Ani", by=clerk)
-    return {"court": court, "clerk": clerk, "case": case}
+    return {"court": court, "clerk": clerk, "case": case, "judge": judge}
 
 
 def signed_in(user) -> Client:
@@ -100,8 +102,7 @@ def test_a_courtroom_name_on_the_case_page_tells_another_courts_clerk_only_busy(
     start = (closed.occurrence.start + timedelta(minutes=30)).astimezone(zoneinfo.ZoneInfo("Asia/Makassar"))
     response = signed_in(court_b["clerk"]).post(f"/hearings/cases/{court_b['case'].pk}/", {
         "start": start.strftime("%Y-%m-%dT%H:%M"), "duration_minutes": 60, "courtroom": SECRET_ROOM,
-        "agenda": "Mediasi", "is_public": "on", "observer_capacity": 10, "judge_name": "Hakim B",
-        "judge_email": "b@example.org",
+        "agenda": "Mediasi", "is_public": "on", "observer_capacity": 10, "judge": court_b["judge"].pk,
     })
 
     assert response.status_code == 200  # the form again, with the error

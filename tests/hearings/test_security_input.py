@@ -9,6 +9,7 @@ arithmetic on them overflows.
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
@@ -100,8 +101,7 @@ def test_pages_refuse_control_characters_and_keep_nothing(client, clerk, court, 
             "courtroom": "Ruang 9",
             "agenda": "Putusan\r\nBcc: x@example.org",
             "observer_capacity": 10,
-            "judge_name": "Rahmat",
-            "judge_email": "judge@example.org",
+            "judge": get_user_model().objects.get(username="judge").pk,
         },
     )
     assert response.status_code == 200 and "control characters" in response.content.decode()
@@ -153,7 +153,7 @@ def test_api_hearing_dates_at_the_calendars_edges_are_a_400(api, case, start):
 
 
 @pytest.mark.parametrize("start", ["9999-12-31T23:00", "0001-01-01T00:00", "3000-01-01T09:00"])
-def test_page_hearing_dates_at_the_calendars_edges_are_a_form_error(client, clerk, case, start):
+def test_page_hearing_dates_at_the_calendars_edges_are_a_form_error(client, clerk, judge, case, start):
     client.force_login(clerk)
     response = client.post(
         reverse("hearings:case", args=[case.pk]),
@@ -163,8 +163,7 @@ def test_page_hearing_dates_at_the_calendars_edges_are_a_form_error(client, cler
             "courtroom": "Ruang 9",
             "agenda": "Putusan",
             "observer_capacity": 10,
-            "judge_name": "Rahmat",
-            "judge_email": "judge@example.org",
+            "judge": get_user_model().objects.get(username="judge").pk,
         },
     )
     assert response.status_code == 200

@@ -94,6 +94,7 @@ def test_conflicts_for_judges_clerk_and_counsel(schedule, clerk, judge, case):
     other_clerk = make_user("clerk2")
     services.court_member_add(court=case.court, user=other_clerk, role="clerk")
     other_judge = make_user("judge2")
+    services.court_member_add(court=case.court, user=other_judge, role="judge")
     second = services.hearing_schedule(
         case=case, start=start, duration=timedelta(hours=1), courtroom="Ruang Lain", agenda="x", by=other_clerk,
         presiding_judge=services.person_for(other_judge),

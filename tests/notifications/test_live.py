@@ -120,3 +120,40 @@ def test_live_notice_shows_on_an_open_page_and_in_the_inbox(transactional_db, da
     assert inbox.locator("#unread-count").text_content() == "1"
     context.close()
     orm.shutdown()
+
+
+@pytest.mark.parametrize("language, words", [("en", ["Invitation: Fisika", "Cancelled: Fisika"]),
+                                              ("id", ["Undangan: Fisika", "Dibatalkan: Fisika"])])
+def test_in_app_notices_read_in_the_readers_language(db, client, django_capture_on_commit_callbacks,
+                                                     language, words):
+    """The notice was stored when the invitation went out, in the language known then; its reader
+    reads it in the language they have now."""
+    from scheduling.services import event_cancel
+
+    organiser = factories.user("guru")
+    siti = factories.user("siti", email="siti@example.org")
+    with django_capture_on_commit_callbacks(execute=False):
+        people = [{"name": "Siti", "email": siti.email, "user": siti}]
+        event = factories.meeting(organiser, title="Fisika", people=people)
+        event_cancel(event=event, by=organiser)
+    assert Message.objects.filter(user=siti, channel="in_app").count() == 2
+    client.force_login(siti)
+    client.cookies["django_language"] = language
+    body = client.get(reverse("notifications:inbox")).content.decode()
+    assert all(word in body for word in words), body
+
+
+def test_the_delivery_log_speaks_plainly(db, client, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from scheduling.services import event_cancel, event_update
+
+    organiser = factories.user("guru")
+    with django_capture_on_commit_callbacks(execute=False):
+        event = factories.meeting(organiser, title="Fisika", people=[{"name": "Siti", "email": "siti@example.org"}])
+        event_update(event=event, by=organiser, start=event.start + timedelta(hours=1), allow_conflicts=True)
+        event_cancel(event=event, by=organiser)
+    client.force_login(organiser)
+    body = client.get(reverse("notifications:event_log", args=[event.pk])).content.decode()
+    assert "SEQUENCE" not in body and "REQUEST" not in body
+    assert "Invitation" in body and "Updated invitation" in body and "Cancellation" in body

@@ -2,7 +2,7 @@
 
 import icalendar
 
-from notifications.delivery import message_id_for
+from notifications.mime import message_id_for
 from notifications.models import Message
 from tests.notifications import factories
 
@@ -36,8 +36,11 @@ def test_invite_is_multipart_with_calendar_part_and_ics_attachment(
     siti = received["siti@example.test"].message
     assert siti.get_content_type() == "multipart/mixed"
     assert siti["To"].addresses[0].display_name == "Rahma, Siti"
-    assert "Content-Type: text/calendar; method=REQUEST" in siti.as_string()
     plain, html, calendar_part = _parts(siti)
+    # Read as a mail client reads it (email.parser with policy=default): the parameters, not a prefix.
+    assert calendar_part["Content-Type"].params == {"method": "REQUEST", "charset": "utf-8"}
+    assert calendar_part.get_content_charset() == "utf-8"
+    assert not calendar_part["Content-Type"].defects
     assert [plain.get_content_type(), html.get_content_type(), calendar_part.get_content_type()] == [
         "text/plain",
         "text/html",

@@ -17,7 +17,7 @@ import pytest
 from django.conf import settings
 
 from notifications import tasks
-from notifications.delivery import message_id_for
+from notifications.mime import message_id_for
 from notifications.models import Message
 from tests.notifications import factories
 from tests.support import daphne as daphne_support

@@ -5,7 +5,7 @@ from channels.testing import WebsocketCommunicator
 from django.db import connections
 
 from config.asgi import application
-from rooms import hub as hub_module
+from rooms.live import hub as hub_module
 from rooms.policies import _registry, register_policy
 from rooms.presence import apply_diff, apply_state
 from tests.rooms.factories import LobbyPolicy, session_cookie_for

@@ -8,8 +8,8 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.utils import timezone
 
-from rooms import hub as hub_module
 from rooms import services as room_services
+from rooms.live import hub as hub_module
 from rooms.models import Admission, AttendanceInterval, AuditEntry, ChatMessage, RoomState
 from rooms.wire import Diff
 from scheduling import services as scheduling

@@ -10,9 +10,10 @@ from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from django.db import OperationalError, connections
 
-from rooms import hub as hub_module
+from rooms import selectors
 from rooms import services as room_services
-from rooms.hub import AttendanceWriter, Hub
+from rooms.live.attendance import AttendanceWriter
+from rooms.live.hub import Hub
 from rooms.models import AttendanceInterval
 from tests.rooms.factories import make_room
 
@@ -28,20 +29,20 @@ async def hub(redis_url, settings):
     settings.REDIS_URL = redis_url
     hub = Hub()
     yield hub
-    for task in list(hub._tasks):
+    for task in list(hub.tasks.running):
         task.cancel()
 
 
 async def test_every_socket_waits_for_the_rooms_subscription(hub, monkeypatch):
     subscribed = asyncio.Event()
-    original = hub._subscribe
+    original = hub.fanout.subscribe
 
     async def slow_subscribe(room_id):
         await asyncio.sleep(0.2)
         await original(room_id)
         subscribed.set()
 
-    monkeypatch.setattr(hub, "_subscribe", slow_subscribe)
+    monkeypatch.setattr(hub.fanout, "subscribe", slow_subscribe)
     first = Socket(room_id="room-1", attendee_id="a")
     second = Socket(room_id="room-1", attendee_id="b")
 
@@ -63,7 +64,7 @@ async def test_a_failed_subscription_is_tried_again_by_the_next_socket(hub, monk
         if len(calls) == 1:
             raise ConnectionError("redis went away")
 
-    monkeypatch.setattr(hub, "_subscribe", failing_once)
+    monkeypatch.setattr(hub.fanout, "subscribe", failing_once)
     with pytest.raises(ConnectionError):
         await hub.attach(Socket(room_id="room-2", attendee_id="a"), closes_at=None)
     await hub.attach(Socket(room_id="room-2", attendee_id="b"), closes_at=None)
@@ -76,7 +77,7 @@ async def memory_hub(settings):
     settings.REDIS_URL = ""
     hub = Hub()
     yield hub
-    for task in list(hub._tasks):
+    for task in list(hub.tasks.running):
         task.cancel()
 
 
@@ -110,7 +111,7 @@ async def test_chat_history_is_read_once_and_keeps_lines_delivered_during_the_re
         time.sleep(0.1)
         return [CHAT.format(id=n) for n in (1, 2, 3)]
 
-    monkeypatch.setattr(hub_module.selectors, "chat_history", slow_history)
+    monkeypatch.setattr(selectors, "chat_history", slow_history)
     await memory_hub.attach(Socket(room_id="room-4", attendee_id="a"), closes_at=None)
     room = memory_hub.rooms["room-4"]
     reading = asyncio.create_task(memory_hub.chat_history("room-4", "occurrence"))
@@ -159,7 +160,7 @@ async def test_sockets_knocking_together_share_one_door_check(memory_hub, monkey
         time.sleep(0.05)
         return [f"entry for {knock.occurrence_id}" for knock in knocks]
 
-    monkeypatch.setattr(hub_module.selectors, "room_entries", room_entries)
+    monkeypatch.setattr(selectors, "room_entries", room_entries)
     first = asyncio.create_task(memory_hub.door({}, "r1"))
     await asyncio.sleep(0.01)  # the first trip is under way: the next three wait for one more
     rest = await asyncio.gather(*(memory_hub.door({}, f"r{n}") for n in (2, 3, 4)))

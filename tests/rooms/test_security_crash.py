@@ -21,7 +21,7 @@ from asgiref.sync import sync_to_async
 from django.db import connection, connections
 from django.utils import timezone
 
-from rooms import hub as hub_module
+from rooms.live import hub as hub_module
 from rooms.models import AttendanceInterval, ChatMessage
 from rooms.selectors import room_presence
 from tests.rooms.factories import make_room

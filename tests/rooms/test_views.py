@@ -8,6 +8,7 @@ from django.utils import timezone
 from rooms.models import RoomState
 from rooms.sessions import SESSION_KEY
 from scheduling import services as scheduling
+from scheduling import tokens
 from scheduling.models import Occurrence
 from tests.rooms.factories import make_room
 
@@ -33,7 +34,7 @@ def test_a_join_link_opens_the_room_and_remembers_the_attendee(client):
     ani = room.people[0]
     response = client.get(ani.join_path)
     assert response.status_code == 302 and response["Location"] == f"/rooms/{room.id}/"
-    assert client.session[SESSION_KEY] == [[str(ani.pk), ani.join_token_hash[:16]]]
+    assert client.session[SESSION_KEY] == [[str(ani.pk), tokens.token_fingerprint(ani.join_token)]]
     page = client.get(response["Location"])
     assert page.status_code == 200
     assert b"js/room.js" in page.content and room.occurrence.event.title.encode() in page.content

@@ -31,7 +31,7 @@ def test_calendar_client_polls_the_feed_with_etag(daphne_server, invited):
     event, _rina = invited
     url = daphne_server.base_url + services.calendar_feed_for(email="rina@example.org").path
     with urllib.request.urlopen(url, timeout=10) as response:
-        assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+        assert response.headers["Content-Type"] == "text/calendar; charset=utf-8; method=PUBLISH"
         calendar = Calendar.from_ical(response.read())
         etag = response.headers["ETag"]
     link = f"{daphne_server.base_url}/join/"

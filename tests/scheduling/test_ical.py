@@ -15,7 +15,7 @@ from django.test import override_settings
 from django.utils import timezone
 from icalendar import Calendar
 
-from scheduling import ical, services
+from scheduling import ical, replies, services
 from scheduling.models import Event, Occurrence
 from scheduling.services import AttendeeSpec, validation
 from tests.scheduling import factories as f
@@ -118,7 +118,7 @@ def test_rule_2_stable_uid_and_growing_sequence(series):
 # 3 ------------------------------------------------------------------------------------------
 
 
-def test_rule_3_dtstamp_utc_organizer_with_cn_never_an_attendee(series):
+def test_rule_3_dtstamp_utc_organizer_with_cn_at_the_recipients_reply_address(series):
     services.attendee_add(event=series, user=series.organizer, role="teacher")
     second = series.occurrences.order_by("start")[1]
     services.occurrence_move(occurrence=second, start=second.start + timedelta(days=1), by=series.organizer)
@@ -131,10 +131,22 @@ def test_rule_3_dtstamp_utc_organizer_with_cn_never_an_attendee(series):
             assert component.to_ical().decode().count("DTSTAMP:") == 1
             assert re.search(r"DTSTAMP:\d{8}T\d{6}Z", component.to_ical().decode())
             organizer = component["ORGANIZER"]
-            assert str(organizer) == "mailto:guru@example.org" and organizer.params["CN"] == "Ibu Guru"
-            attendees = component.get("ATTENDEE")
-            attendees = [] if attendees is None else attendees if isinstance(attendees, list) else [attendees]
-            assert "mailto:guru@example.org" not in {str(a) for a in attendees}
+            assert str(organizer) == f"mailto:{replies.reply_address(recipient)}"
+            assert organizer.params["CN"] == "Ibu Guru"
+            assert replies.attendee_for_reply_address(str(organizer)[7:]) == recipient
+
+
+def test_rule_3_the_organisers_own_copy_lists_them_as_the_chair_who_accepted(series):
+    """RFC 5546 §3.2.2: a REQUEST goes to its ATTENDEEs; the organiser's copy is no exception."""
+    services.attendee_add(event=series, user=series.organizer, role="teacher")
+    own = series.attendees.get(user=series.organizer)
+    for component in vevents(invite(series, own)):
+        line = component["ATTENDEE"]
+        assert not isinstance(line, list) and str(line) == "mailto:guru@example.org"
+        assert (line.params["ROLE"], line.params["PARTSTAT"], line.params["RSVP"]) == ("CHAIR", "ACCEPTED", "FALSE")
+    siti = attendee(series, "Siti")
+    (master,) = vevents(invite(series, siti))
+    assert master["ATTENDEE"].params["ROLE"] == "REQ-PARTICIPANT"
 
 
 # 4 ------------------------------------------------------------------------------------------
@@ -151,6 +163,17 @@ def test_rule_4_exactly_the_recipient_with_partstat_and_rsvp(series):
     services.attendee_rsvp(attendee=siti, rsvp="ACCEPTED")
     (master,) = vevents(invite(series, siti))
     assert master["ATTENDEE"].params["PARTSTAT"] == "ACCEPTED"
+
+
+def test_rule_4_a_sitting_answered_on_its_own_says_so_in_its_override(series):
+    siti = attendee(series, "Siti")
+    second = series.occurrences.order_by("start")[1]
+    services.occurrence_move(occurrence=second, start=second.start + timedelta(hours=2), by=series.organizer)
+    second.refresh_from_db()
+    services.attendee_rsvp(attendee=siti, rsvp="DECLINED", occurrence=second)
+    master, moved = vevents(invite(series, siti))
+    assert master["ATTENDEE"].params["PARTSTAT"] == "NEEDS-ACTION"
+    assert moved["ATTENDEE"].params["PARTSTAT"] == "DECLINED"
 
 
 # 5 ------------------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ def test_feed_answers_ics_with_etag_and_last_modified_and_304(client, siti, even
     feed = services.calendar_feed_for(user=siti)
     response = client.get(feed.path)
     assert response.status_code == 200
-    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response["Content-Type"] == "text/calendar; charset=utf-8; method=PUBLISH"
     calendar = Calendar.from_ical(response.content)
     assert calendar["METHOD"] == "PUBLISH" and len(calendar.walk("VEVENT")) == 1
     etag, last_modified = response["ETag"], response["Last-Modified"]

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from classrooms.models import Classroom, Enrollment, Holiday, School
 from config.routing import websocket_urlpatterns
+from feedback.models import SessionFeedback, Submission
 from hearings.models import Case, Hearing, HearingParticipant
 from notifications.models import Message
 from scheduling.models import Attendee, CalendarFeed, Event, Occurrence
@@ -112,8 +113,15 @@ def code(w) -> dict:
 SITE = [
     page("home", "get", "/", ok=EVERYONE),
     page("health", "get", "/healthz", ok=EVERYONE),
+    # The operator's: a Bearer token or an allowed network (none configured here), never a role.
+    page("health details", "get", "/healthz/details", others=403, signed_out=403),
+    page("metrics", "get", "/metrics", others=403, signed_out=403),
+    page("favicon", "get", "/favicon.ico", ok=EVERYONE),
     page("language (link)", "get", "/i18n/setlang/?next=/", ok=EVERYONE),
     page("language", "post", "/i18n/setlang/", {"language": "id", "next": "/"}, ok=EVERYONE),
+    page("profile page", "get", "/profile/", ok=SIGNED),
+    page("device check", "get", "/check/?next=/", ok=EVERYONE),
+    page("profile save", "post", "/profile/", {"timezone": "Asia/Makassar", "language": "en"}, ok=SIGNED),
     page("time zone", "post", "/timezone/", {"timezone": "Asia/Makassar", "next": "/"}, ok=EVERYONE),
     page("time zone by GET", "get", "/timezone/", others=405, signed_out=405),
     page("login page", "get", "/accounts/login/", ok=EVERYONE),
@@ -280,8 +288,10 @@ CLASSROOMS = [
     page("cancel", "post", C + "/meetings/{upcoming.pk}/cancel/", {}, ok=TEACHER, student=403),
     page("meeting attendance", "get", C + "/meetings/{held.pk}/", ok=TEACHER, student=403),
     page("meeting csv", "get", C + "/meetings/{held.pk}/attendance.csv", ok=TEACHER, student=403),
+    page("meeting xlsx", "get", C + "/meetings/{held.pk}/attendance.xlsx", ok=TEACHER, student=403),
     page("term attendance", "get", C + "/attendance/", ok=TEACHER, student=403),
     page("term csv", "get", C + "/attendance.csv", ok=TEACHER, student=403),
+    page("term xlsx", "get", C + "/attendance.xlsx", ok=TEACHER, student=403),
 ]
 
 A = "/api/classrooms/{classroom.pk}"
@@ -331,12 +341,16 @@ HEARINGS = [
          ok=CLERK, other_clerk=200, others=403),
     page("case page", "get", "/hearings/cases/{public.case_id}/", ok=CLERK),
     page("schedule a hearing", "post", "/hearings/cases/{public.case_id}/",
-         {"start": in_days(12, 9), "duration_minutes": 60, "courtroom": "Ruang Cakra", "agenda": "Tuntutan",
-          "is_public": "on", "observer_capacity": 10, "judge_name": "Hakim Baru", "judge_email": "baru@example.org"},
+         lambda w: {"start": in_days(12, 9), "duration_minutes": 60, "courtroom": "Ruang Cakra", "agenda": "Tuntutan",
+                    "is_public": "on", "observer_capacity": 10, "judge": w.users["judge"].pk},
          ok=CLERK),
     page("public hearing page", "get", H + "/", ok={"clerk", "party"}),
     page("closed hearing page", "get", "/hearings/{closed.pk}/", ok=CLERK),
     page("record", "get", H + "/record/", ok=CLERK, party=403),
+    # The participant list has everyone's address: court staff only, as the record.
+    page("participants csv", "get", H + "/participants.csv", ok=CLERK, party=403),
+    page("participants xlsx", "get", H + "/participants.xlsx", ok=CLERK, party=403),
+    page("closed hearing's participants xlsx", "get", "/hearings/{closed.pk}/participants.xlsx", ok=CLERK),
     page("add a participant", "post", H + "/participants/",
          {"role": "witness", "name": "Saksi Baru", "email": "saksi.baru@example.org"}, ok=CLERK, party=403),
     page("open the closed hearing", "post", "/hearings/{closed.pk}/status/", {"status": "open"}, ok=CLERK),
@@ -345,6 +359,18 @@ HEARINGS = [
     page("docket", "get", "/docket/{court.slug}/", ok=EVERYONE),
     page("docket feed", "get", "/docket/{court.slug}.ics", ok=EVERYONE),
     page("docket of no court", "get", "/docket/no-such-court/", others=404, signed_out=404),
+    # Open figures and a case's timeline: anyone; a closed case is as unknown as no case at all
+    # when the court leaves closed hearings off (here it lists them: number and dates only).
+    page("statistics", "get", "/courts/{court.slug}/statistics/", ok=EVERYONE),
+    page("statistics (CSV)", "get", "/courts/{court.slug}/statistics.csv?from=2026-01-01&to=2026-01-31",
+         ok=EVERYONE),
+    api("statistics (JSON)", "get", "/courts/{court.slug}/statistics.json?from=2026-01-01&to=2026-01-07",
+        ok=EVERYONE),
+    page("statistics of no court", "get", "/courts/no-such-court/statistics/", others=404, signed_out=404),
+    page("case timeline", "get", "/docket/{court.slug}/case/?number={public.case.number}", ok=EVERYONE),
+    api("case timeline (JSON)", "get", "/docket/{court.slug}/case.json?number={public.case.number}", ok=EVERYONE),
+    page("case timeline, unknown", "get", "/docket/{court.slug}/case/?number=99/Pid.B/1999",
+         others=404, signed_out=404),
     api("docket API", "get", "/api/hearings/docket/{court.slug}/", ok=EVERYONE),
     api("list hearings", "get", "/api/hearings/", ok=SIGNED),
     api("list cases", "get", "/api/hearings/cases/", ok=SIGNED),
@@ -364,6 +390,47 @@ HEARINGS = [
     page("take an observer's place", "post", "{observer_link}", {"name": "Warga"}, ok=EVERYONE),
 ]
 
+# feedback: a sitting's answer (the join link is the key: whoever holds it answers as that
+# attendee); the organiser and the school's or court's staff read the answers; the public writes
+# to a court or a school without an account, follows it with its private link, and the staff
+# triage it (a court's clerks and judges, a school's administrators).
+FEEDBACK = [
+    page("feedback form", "get", "/feedback/{student_held_link}/", ok=EVERYONE),
+    page("feedback answer", "post", "/feedback/{student_held_link}/", {"rating": "4", "comment": "Jelas"},
+         ok=EVERYONE),
+    page("feedback, unknown link", "get", "/feedback/not-a-token/", others=404, signed_out=404),
+    api("feedback (API)", "get", "/api/feedback/{student_held_link}/", ok=EVERYONE),
+    api("feedback answer (API)", "post", "/api/feedback/{student_held_link}/", {"rating": 5}, ok=EVERYONE),
+    api("feedback of a class meeting", "get", "/api/events/{held.event_id}/feedback/", ok=TEACHER, others=403),
+    api("feedback of a hearing", "get", "/api/events/{public.event_id}/feedback/", ok=CLERK, others=403),
+    api("feedback of an own event", "get", "/api/events/{plain.pk}/feedback/", ok=TEACHER, others=403),
+    *[
+        row
+        for org, slug, staff in [("courts", "{court.slug}", CLERK), ("schools", "{school.slug}", TEACHER)]
+        for ref, follow in [(f"{{{org[:-1]}_submission.reference}}", f"{{{org[:-1]}_submission_follow}}")]
+        for row in [
+            page(f"{org}: write", "get", f"/{org}/{slug}/feedback/", ok=EVERYONE),
+            page(f"{org}: send", "post", f"/{org}/{slug}/feedback/",
+                 {"kind": "proposal", "text": "Mohon jadwal diumumkan lebih awal."}, ok=EVERYONE),
+            page(f"{org}: public list", "get", f"/{org}/{slug}/feedback/public/", ok=EVERYONE),
+            page(f"{org}: follow-up", "get", follow, ok=EVERYONE),
+            page(f"{org}: follow-up without its token", "get", f"/{org}/{slug}/feedback/{ref}/",
+                 others=404, signed_out=404),
+            page(f"{org}: inbox", "get", f"/{org}/{slug}/feedback/inbox/", ok=staff, others=403),
+            page(f"{org}: answer", "post", f"/{org}/{slug}/feedback/inbox/{ref}/",
+                 {"action": "answer", "answer": "Terima kasih, sudah diperbaiki."}, ok=staff, others=403),
+            page(f"{org}: nobody's", "get", f"/{org}/no-such-place/feedback/", others=404, signed_out=404),
+            api(f"{org}: public list (API)", "get", f"/api/{org}/{slug}/feedback/", ok=EVERYONE),
+            api(f"{org}: send (API)", "post", f"/api/{org}/{slug}/feedback/",
+                {"kind": "view", "text": "Pelayanan daring sangat baik."}, ok=EVERYONE),
+            api(f"{org}: follow-up (API)", "get", "/api" + follow, ok=EVERYONE),
+            api(f"{org}: inbox (API)", "get", f"/api/{org}/{slug}/feedback/inbox/", ok=staff, others=403),
+            api(f"{org}: answer (API)", "post", f"/api/{org}/{slug}/feedback/inbox/{ref}/",
+                {"action": "answer", "answer": "Sudah kami tindak lanjuti."}, ok=staff, others=403),
+        ]
+    ],
+]
+
 # Self-enrolment makes the caller a student of the class; the logout ends the session.
 LAST = [
     page("enrol with a code (link)", "get", "/classrooms/enrol/{enrolment_code}/", ok=SIGNED),
@@ -373,7 +440,7 @@ LAST = [
     page("logout", "post", "/accounts/logout/", ok=EVERYONE),
 ]
 
-TABLE = [*SITE, *SCHEDULING, *ROOMS, *NOTIFICATIONS, *CLASSROOMS, *CLASSROOMS_API, *HEARINGS, *LAST]
+TABLE = [*SITE, *SCHEDULING, *ROOMS, *NOTIFICATIONS, *CLASSROOMS, *CLASSROOMS_API, *HEARINGS, *FEEDBACK, *LAST]
 
 
 @functools.cache
@@ -478,6 +545,8 @@ def snapshot() -> tuple:
         rows(HearingParticipant, "role"),
         rows(CalendarFeed, "token_hash"),
         rows(Message, "status", "attempts"),
+        rows(SessionFeedback, "rating", "comment"),
+        rows(Submission, "status", "answer"),
     )
 
 
@@ -535,9 +604,12 @@ READS_ANY_METHOD = {
     "classrooms/<uuid:classroom_id>/meetings/<uuid:occurrence_id>/",
     "classrooms/<uuid:classroom_id>/meetings/<uuid:occurrence_id>/move/",
     "classrooms/<uuid:classroom_id>/meetings/<uuid:occurrence_id>/attendance.csv",
+    "classrooms/<uuid:classroom_id>/meetings/<uuid:occurrence_id>/attendance.xlsx",
     "classrooms/<uuid:classroom_id>/attendance/", "classrooms/<uuid:classroom_id>/attendance.csv",
+    "classrooms/<uuid:classroom_id>/attendance.xlsx",
     "hearings/", "hearings/<uuid:hearing_id>/", "hearings/<uuid:hearing_id>/record/",
-    "docket/<slug:court_slug>/", "docket/<slug:court_slug>.ics",
+    "hearings/<uuid:hearing_id>/participants.csv", "hearings/<uuid:hearing_id>/participants.xlsx",
+    "docket/<slug:court_slug>/",
 }
 
 

@@ -27,12 +27,15 @@ from django.utils import timezone
 
 from classrooms import services as classrooms
 from classrooms.models import Classroom, Enrollment, Holiday, School
+from feedback import services as feedback
+from feedback.models import Submission
+from feedback.registry import organisation_kind
 from hearings import services as hearings
 from hearings.models import CaseType, CourtMembership, Hearing, Role, Status
 from notifications.models import Message
 from scheduling import services as scheduling
 from scheduling.models import Attendee, Event, Occurrence
-from tests.classrooms.conftest import clock_at, past_meeting
+from tests.classrooms.conftest import clock_at, interval, past_meeting
 
 PASSWORD = "a-long-security-password"
 
@@ -69,6 +72,8 @@ class World:
     link_guests: list[Attendee]  # two more guests, whose links are rotated and withdrawn
     withdrawn: Attendee  # a guest whose link the teacher withdrew
     message: Message  # an invitation of the plain event that failed
+    court_submission: Submission  # a correction the public sent to the court
+    school_submission: Submission  # a view a parent sent to the school
 
     @property
     def court(self):
@@ -125,6 +130,21 @@ class World:
         return Classroom.objects.get(pk=self.classroom.pk).enrolment_code
 
     @property
+    def student_held_link(self) -> str:
+        """The student's join link: they attended yesterday's meeting, so its feedback form is theirs."""
+        return self.held.event.attendees.get(user=self.users["student"]).join_token
+
+    @property
+    def court_submission_follow(self) -> str:
+        s = self.court_submission
+        return f"/courts/{self.court.slug}/feedback/{s.reference}/?token={s.token}"
+
+    @property
+    def school_submission_follow(self) -> str:
+        s = self.school_submission
+        return f"/schools/{self.school.slug}/feedback/{s.reference}/?token={s.token}"
+
+    @property
     def observer_link(self) -> str:
         return reverse("hearings:observe", args=[self.public.observer_token])
 
@@ -173,6 +193,8 @@ def build_world() -> World:
         for days in (3, 6)
     )
     held = past_meeting(classroom, teacher, start=now - timedelta(days=1))
+    interval(held, held.event.attendees.get(user=users["student"]), now - timedelta(days=1),
+             now - timedelta(days=1) + timedelta(hours=1))
     classroom2 = classrooms.classroom_create(
         school=school, by=teacher, name="XI IPA 2", term_start=today, term_end=today + timedelta(days=60),
     )
@@ -235,9 +257,18 @@ def build_world() -> World:
     # As if the guest's mail server had refused it for good: the organiser may send it again.
     Message.objects.filter(pk=message.pk).update(status=Message.Status.FAILED, last_error="550 no such user")
     assert public.status == Status.SCHEDULED
+    court_submission = feedback.submission_create(
+        organisation_kind=organisation_kind("court"), organisation=court, kind="correction",
+        text="Jadwal sidang di papan pengumuman salah.", contact="warga@example.org",
+    )
+    school_submission = feedback.submission_create(
+        organisation_kind=organisation_kind("school"), organisation=school, kind="view",
+        text="Kelas daring sangat membantu anak kami.",
+    )
     return World(
         users=users, school=school, classroom=classroom, classroom2=classroom2, other_classroom=other_classroom,
         guests=guests, holidays=holidays, upcoming=upcoming, later=later, held=held, public=public, closed=closed,
         closed_party_seat=closed_party_seat, witness_seat=witness_seat, expert_seat=expert_seat, plain=plain,
         plain_guest=plain_guest, link_guests=link_guests, withdrawn=withdrawn, message=message,
+        court_submission=court_submission, school_submission=school_submission,
     )

@@ -2,6 +2,7 @@
 
 from urllib.parse import urlparse
 
+import psycopg
 import redis
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -14,8 +15,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            connection.ensure_connection()
-        except OperationalError as exc:
+            if connection.vendor == "postgresql":
+                # One attempt, outside the pool (whose workers would retry, and log, for seconds).
+                psycopg.connect(**connection.get_connection_params(), connect_timeout=5).close()
+            else:
+                connection.ensure_connection()
+        except (OperationalError, psycopg.OperationalError) as exc:
             raise CommandError(f"DATABASE_URL: cannot connect to the database ({_first_line(exc)})") from None
         if settings.REDIS_URL:
             where = urlparse(settings.REDIS_URL)

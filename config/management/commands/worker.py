@@ -3,8 +3,12 @@
 honcho (like most runners) signals the whole process group. django-q2's cluster stops cleanly
 in about a second when only its parent gets SIGTERM, but hangs when its sentinel and workers are
 killed under it. So the cluster runs in its own session and this process forwards the stop.
+
+Each of the cluster's processes has a PostgreSQL pool of its own and runs one task at a time:
+one connection each, at most two (unless HADIR_DB_POOL_MIN/MAX say otherwise).
 """
 
+import os
 import signal
 import subprocess
 import sys
@@ -18,7 +22,8 @@ class Command(BaseCommand):
     help = "Run the django-q2 worker cluster; SIGINT/SIGTERM stop it gracefully."
 
     def handle(self, *args, **options):
-        cluster = subprocess.Popen([sys.executable, "manage.py", "qcluster"], start_new_session=True)
+        env = {"HADIR_DB_POOL_MIN": "1", "HADIR_DB_POOL_MAX": "2", **os.environ}
+        cluster = subprocess.Popen([sys.executable, "manage.py", "qcluster"], start_new_session=True, env=env)
 
         def stop(signum, frame):
             signal.signal(signal.SIGTERM, signal.SIG_IGN)

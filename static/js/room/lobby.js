@@ -9,13 +9,15 @@ import { byId, show } from "../lib/dom.js";
 export function setUpLobby({ bus, socket, session, T }) {
   let comeBack = null;
 
-  function over(text, { steps = true, retry = false } = {}) {
+  function over(text, { steps = true, retry = false, ended = false } = {}) {
     clearTimeout(comeBack);
     show(byId("lobby"), false);
     show(byId("inside"), false);
     byId("closed-text").textContent = text;
     show(byId("next-steps"), steps);
     show(byId("denied-again"), retry);
+    // The attendee's feedback link (#feedback-line, when the page has one) once the session has ended.
+    if (byId("feedback-line")) { show(byId("feedback-line"), ended); }
     show(byId("closed"), true);
     if (byId("lobby-banner")) { show(byId("lobby-banner"), false); }
     byId("closed-text").setAttribute("tabindex", "-1");
@@ -46,12 +48,12 @@ export function setUpLobby({ bus, socket, session, T }) {
   });
   bus.on("room.status", (m) => {
     if (session.room && (session.room.final || []).includes(m.status)) {
-      over(T.ended_as + " " + (session.room.statuses[m.status] || m.status));
+      over(T.ended_as + " " + (session.room.statuses[m.status] || m.status), { ended: true });
     }
   });
   bus.on("socket.closed", ({ ending }) => {
     if (ending && !byId("closed").hidden) { return; } // already said (ended, denied)
-    if (ending) { over(T[ending], { steps: ending === "ended" }); }
+    if (ending) { over(T[ending], { steps: ending === "ended", ended: ending === "ended" }); }
   });
   byId("try-again").addEventListener("click", () => window.location.reload());
 }

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('classrooms', '0002_organisation_video'),
+        ('classrooms', '0004_school_slug'),
     ]
 
     operations = [
