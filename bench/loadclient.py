@@ -132,6 +132,7 @@ class Run:
         self.errors: dict[str, int] = {}
         self.expected: set[str] = set()
         self.gone: set[str] = set()
+        self.audience: int | None = None  # the audience count every client must show (audience scenario)
         self.track_presence = True
 
     def nonce(self, phase: str) -> str:
@@ -275,7 +276,7 @@ class Participant:
         if self.syncing:
             self.resyncs += 1
             self.syncing = False
-        self.roster = apply_state(message["participants"])
+        self.roster = apply_state(message["participants"], message.get("audience", 0))
         self.seq = message["seq"]
         if self.first_seq is None:
             self.first_seq = self.seq
@@ -316,7 +317,8 @@ class Participant:
 
     def _check(self, at: float) -> None:
         if self.run.expected:
-            if self.ok == len(self.run.expected):
+            counted = self.run.audience is None or getattr(self.roster, "audience", 0) == self.run.audience
+            if self.ok == len(self.run.expected) and counted:
                 self.complete_at = self.complete_at or at
             else:
                 self.complete_at = None
@@ -478,6 +480,49 @@ async def storm(run: Run, params: dict) -> dict:
     return result
 
 
+async def audience(run: Run, params: dict) -> dict:
+    """A room of participants with part of its audience seated; the rest (``storm`` listeners) join
+    at once: from the last handshake until every client lists every participant and counts the
+    whole audience (``room["audience"]`` of the spec: listen-only join links)."""
+    room, targets = run.spec["rooms"][0], run.spec["targets"]
+    people = participants_for(run)
+    listeners = [Participant(run, person, room["id"], targets[i % len(targets)])
+                 for i, person in enumerate(room["audience"])]
+    storm_size = min(params["storm"], len(listeners))
+    seated, joiners = listeners[:len(listeners) - storm_size], listeners[len(listeners) - storm_size:]
+    run.expected, run.audience = {p.id for p in people}, len(seated)
+    before = await join_all(people + seated)
+    settled = await wait_for(lambda: all(p.complete_at for p in people + seated if p.opened_at),
+                             params.get("timeout", 60), 0.05)
+    run.audience = len(listeners)
+    for p in people + seated:
+        p.complete_at = None
+    await gather_limited([p.prepare() for p in joiners], 16)
+    profiler = Profiler(run.spec["server_pids"][0], params.get("profile"))
+    meter = Meter(run.spec["server_pids"])
+    started = now()
+    await asyncio.gather(*(p.connect() for p in joiners))
+    everyone = [p for p in people + listeners if p.opened_at is not None]
+    last_handshake = max((p.opened_at for p in joiners if p.opened_at is not None), default=started)
+    converged = await wait_for(lambda: all(p.complete_at for p in everyone), params.get("timeout", 60), 0.02)
+    profiler.stop()
+    done = [p.complete_at for p in everyone if p.complete_at]
+    result = {
+        "size": len(people) + len(listeners), "participants": len(people), "audience": len(listeners),
+        "storm": storm_size, "seated_before": settled, "failures": before["failures"] + sum(
+            1 for p in joiners if p.opened_at is None or p.failure),
+        "converged": converged and len(everyone) == len(people) + len(listeners),
+        "converge_after_last_handshake_s": round(max(max(done) - last_handshake, 0.0), 3) if converged else None,
+        "incomplete_clients": len(everyone) - len(done),
+        "handshake": latency_summary([p.handshake for p in joiners if p.handshake is not None]),
+        "lost_updates": sum(p.lost_updates() for p in everyone),
+        "resyncs": sum(p.resyncs for p in everyone),
+        **meter.result(),
+    }
+    await asyncio.gather(*(p.close() for p in people + listeners))
+    return result
+
+
 async def idle(run: Run, params: dict) -> dict:
     """Hold rooms of idle participants; RSS per connection and handshake p99 at each checkpoint;
     then chat lines into the first room. Join links are followed first, and the server's RSS is
@@ -555,7 +600,8 @@ async def crash(run: Run, params: dict) -> dict:
     return result
 
 
-SCENARIOS = {"fanout": fanout, "saturation": saturation, "storm": storm, "idle": idle, "crash": crash}
+SCENARIOS = {"fanout": fanout, "saturation": saturation, "storm": storm, "audience": audience, "idle": idle,
+             "crash": crash}
 
 
 async def main(scenario: str, spec: dict, params: dict) -> dict:

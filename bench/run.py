@@ -54,6 +54,8 @@ QUICK = {
     "fanout": {"sizes": [10, 50, 200], "rate": 20, "duration": 4, "drain": 6},
     "saturation": {"size": 50, "rates": [50, 100, 150, 200, 300, 400, 600, 800], "step": 2},
     "storm": {"size": 200, "repeat": 1},
+    # A room of 2,000: 50 participants and 1,950 listeners, the last 500 of them in one storm.
+    "audience": {"participants": 50, "audience": 1950, "storm": 500},
     "idle": {"rooms": [1000], "checkpoints": [1], "deadline": 45},
     "scaled": {"fanout_size": 200, "storm_size": 200, "storm_repeat": 1, "duration": 4, "drain": 6},
     # The crash is the presence store's business, not the server's: uvicorn only in the full run.
@@ -64,6 +66,7 @@ FULL = {
     # At most 800 lines/s: 50 senders at 16/s each, under the per-socket limit of 20/s.
     "saturation": {"size": 50, "rates": [50, 100, 150, 200, 250, 300, 400, 500, 600, 800], "step": 5},
     "storm": {"size": 200, "repeat": 5},
+    "audience": {"participants": 50, "audience": 1950, "storm": 500},
     "idle": {"rooms": [1000, 1000, 1000, 1000], "checkpoints": [1, 2, 4], "deadline": 240},
     "scaled": {"fanout_size": 200, "storm_size": 200, "storm_repeat": 5, "duration": 15, "drain": 15},
     "crash": {"victims": 100, "watchers": 10, "timeout": {"hadir": 90, "uvicorn": 90, "bare": 60}},
@@ -195,10 +198,10 @@ class Servers:
     def pids(self) -> list[int]:
         return [proc.pid for proc in self.procs]
 
-    def room(self, size: int) -> dict:
-        return self.rooms([size])[0]
+    def room(self, size: int, *, audience: int = 0) -> dict:
+        return self.rooms([size], audience=audience)[0]
 
-    def rooms(self, sizes: list[int]) -> list[dict]:
+    def rooms(self, sizes: list[int], *, audience: int = 0) -> list[dict]:
         if self.kind not in HADIR_KINDS:
             return [{"id": uuid.uuid4().hex,
                      "people": [{"id": uuid.uuid4().hex, "name": f"Participant {i:05d}"} for i in range(1, size + 1)]}
@@ -206,10 +209,10 @@ class Servers:
         # One Django start for all of them: bench_room's function, as the command runs it.
         code = ("import django, json, sys; django.setup(); "
                 "from rooms.management.commands.bench_room import bench_room; "
-                "print(json.dumps([bench_room(participants=int(n)) for n in sys.argv[1:]]))")
+                f"print(json.dumps([bench_room(participants=int(n), audience={int(audience)}) for n in sys.argv[1:]]))")
         done = subprocess.run([PY, "-c", code, *map(str, sizes)], cwd=ROOT, env=self.bench.env(redis=self.redis),
                               capture_output=True, text=True, check=True)
-        return [{"id": room["occurrence_id"], "people": room["participants"]}
+        return [{"id": room["occurrence_id"], "people": room["participants"], "audience": room["audience"]}
                 for room in json.loads(done.stdout.strip().splitlines()[-1])]
 
     def spec(self, rooms: list[dict]) -> dict:
@@ -260,6 +263,25 @@ def scenario_storm(bench: Bench, config: dict, *, processes: int = 1) -> dict:
                 log(f"storm x{processes} {kind}: "
                     f"{_short(runs[-1], 'converge_after_last_handshake_s', 'lost_updates', 'resyncs')}")
             results[kind] = median_run(runs)
+    return results
+
+
+def scenario_audience(bench: Bench, config: dict) -> dict:
+    """A listen-only audience is Hadir's (the baselines have none): Hadir on Daphne and on uvicorn.
+    BENCH_AUDIENCE_SCALE (e.g. 0.05) shrinks the room and the storm, to check the scenario runs."""
+    scale = float(os.environ.get("BENCH_AUDIENCE_SCALE", "1"))
+    participants, listeners, storm = (
+        max(1, round(config[key] * scale)) for key in ("participants", "audience", "storm")
+    )
+    results = {}
+    for kind in bench.kinds:
+        if kind not in HADIR_KINDS:
+            continue
+        with Servers(bench, kind) as servers:
+            spec = servers.spec([servers.room(participants, audience=listeners)])
+            params = {"storm": storm, "timeout": 60, **bench.profile(f"audience-{kind}")}
+            results[kind] = bench.client("audience", spec, params, timeout=300)
+            log(f"audience {kind}: {_short(results[kind], 'converge_after_last_handshake_s', 'lost_updates')}")
     return results
 
 
@@ -410,6 +432,16 @@ def rows(results: dict) -> list[tuple]:
                   f"{by_kind[k]['lost_updates']}/{by_kind[k]['duplicated_updates']}" for k in KINDS))
         add("3 join storm 200", "handshake p99 ms", "",
             tuple((_value(by_kind.get(kind), "handshake") or {}).get("p99_ms") for kind in KINDS))
+    if "audience" in live:
+        by_kind = live["audience"]
+        values = tuple(_value(by_kind.get(kind), "converge_after_last_handshake_s") for kind in KINDS)
+        lost = tuple(_value(by_kind.get(kind), "lost_updates") for kind in KINDS)
+        size = _value(by_kind.get("hadir"), "size") or 2000
+        storm = _value(by_kind.get("hadir"), "storm") or 500
+        target = LIVE["audience_storm_converged_s"]
+        add(f"3b audience {size}", f"storm of {storm} listeners: converged s", target.text, values,
+            bound_of(by_kind), target.met(values[0], lost[0]))
+        add(f"3b audience {size}", "lost updates", NONE_LOST, lost, ratio=False)
     if "idle" in live:
         by_kind = live["idle"]
         checkpoints = {kind: (_value(by_kind.get(kind), "checkpoints") or []) for kind in KINDS}
@@ -556,7 +588,7 @@ def main() -> None:
     parser.add_argument("--kinds", default=",".join(KINDS), help="comma-separated servers to measure (hadir,"
                         "uvicorn,bare,raw); uvicorn is left out when it is not installed")
     parser.add_argument("--only", default="", help="comma-separated live scenarios (fanout,saturation,storm,"
-                        "idle,scaled,crash,others); default all")
+                        "audience,idle,scaled,crash,others); default all")
     parser.add_argument("--database-url", default="", help="a scratch database for Hadir (migrated and written "
                         "to), e.g. postgres://postgres@127.0.0.1:5432/bench; default BENCH_DATABASE_URL, else SQLite")
     parser.add_argument("--redis-url", default="", help="the Redis of the two-process runs; default "
@@ -591,7 +623,8 @@ def main() -> None:
         log(f"load average {results['machine']['loadavg_start'][0]:.2f} > 1: figures are taken under load")
     bench.prepare_database()
     scenarios = {"fanout": scenario_fanout, "saturation": scenario_saturation, "storm": scenario_storm,
-                 "idle": scenario_idle, "scaled": scenario_scaled, "crash": scenario_crash}
+                 "audience": scenario_audience, "idle": scenario_idle, "scaled": scenario_scaled,
+                 "crash": scenario_crash}
     try:
         for name, function in scenarios.items():
             if only and name not in only:

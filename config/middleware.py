@@ -1,4 +1,5 @@
 import zoneinfo
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
@@ -62,9 +63,11 @@ def content_security_policy(request) -> str:
         sockets = f" {'wss' if request.is_secure() else 'ws'}://{request.get_host()}"
     except DisallowedHost:
         pass  # the response already says the host is wrong; 'self' alone will do
+    # The browsers' Janus servers (media/), reached directly by the room page.
+    janus = "".join(f" {urlsplit(url).scheme}://{urlsplit(url).netloc}" for url in settings.JANUS_URL)
     return (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        f"connect-src 'self'{sockets}; object-src 'none'; base-uri 'none'; form-action 'self'; "
+        f"connect-src 'self'{sockets}{janus}; object-src 'none'; base-uri 'none'; form-action 'self'; "
         "frame-ancestors 'none'"
     )
 

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "classrooms",
     "hearings",
     "feedback",
+    "media",
 ]
 
 MIDDLEWARE = [
@@ -341,6 +342,13 @@ HADIR_OBSERVER_CONNECT_MINUTES = env.integer("HADIR_OBSERVER_CONNECT_MINUTES", 5
 HADIR_DOCKET_SOCKETS_PER_ADDRESS = env.integer("HADIR_DOCKET_SOCKETS_PER_ADDRESS", 20)
 # The external video service for rooms above the mesh size: "{room}" becomes a per-sitting name.
 HADIR_VIDEO_URL_TEMPLATE = env.string("HADIR_VIDEO_URL_TEMPLATE", "")
+# Janus (media/): set, every room's audio and video goes through a Janus VideoRoom. Several servers:
+# comma-separated, with their admin API URLs in the same order (each sitting goes to the least loaded).
+JANUS_URL = env.listing("JANUS_URL", "")
+JANUS_ADMIN_URL = env.listing("JANUS_ADMIN_URL", "")
+JANUS_API_SECRET = env.string("JANUS_API_SECRET", "")
+JANUS_ADMIN_SECRET = env.string("JANUS_ADMIN_SECRET", "")
+JANUS_ADMIN_KEY = env.string("JANUS_ADMIN_KEY", "")
 # Notifications: a claimed message whose worker is silent this long is claimed again; failures
 # retry with doubling waits (from 1 minute, at most 1 hour) up to the attempt limit.
 HADIR_NOTIFY_LEASE_SECONDS = env.integer("HADIR_NOTIFY_LEASE_SECONDS", 300)

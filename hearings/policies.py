@@ -99,6 +99,11 @@ class HearingRoomPolicy(RoomPolicy):
     def video_settings(self, occurrence) -> Court | None:
         return Court.objects.filter(cases__hearings__event_id=occurrence.event_id).first()
 
+    def external_video(self, occurrence) -> bool:
+        """A closed hearing is never heard on a third party's server; a public one where the court opted in."""
+        hearing = Hearing.objects.filter(event_id=occurrence.event_id).only("is_public").first()
+        return hearing is not None and hearing.is_public and super().external_video(occurrence)
+
     def role_label(self, attendee) -> str:
         return str(Role(attendee.role).label) if attendee.role in Role.values else attendee.role
 
@@ -130,6 +135,10 @@ class HearingRoomPolicy(RoomPolicy):
 
     def may_send(self, attendee, action: str) -> bool:
         return attendee.role not in LISTEN_ONLY_ROLES
+
+    def is_audience(self, attendee) -> bool:
+        """The public of a public hearing: counted, not listed, once the clerk lets them in."""
+        return attendee.role in LISTEN_ONLY_ROLES
 
     def audio_only(self, attendee) -> bool:
         return attendee.role in AUDIO_ONLY_ROLES

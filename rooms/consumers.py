@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from config.consumers import internal_error
 from rooms import messages, selectors, services, wire
+from rooms.audience import AUDIENCE_HANDLERS, audience_moved
 from rooms.errors import Forbidden, Invalid, RoomError
 from rooms.live.chat import CHAT_PREFIX, chat_id
 from rooms.live.hub import get_hub
@@ -33,8 +34,8 @@ from rooms.live.presence import (
     presence_hand_set,
     presence_join,
     presence_leave,
-    presence_media_set,
 )
+from rooms.media_messages import MEDIA_HANDLERS
 from rooms.sessions import language_for
 from scheduling.models import Attendee
 
@@ -111,7 +112,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.joined = True
         count = await presence_join(
             hub=self.hub, room_id=self.room_id, attendee_id=self.attendee_id, conn=self.conn, info=entry.info,
-            admitted=entry.admitted,
+            admitted=entry.admitted, audience=entry.audience,
         )
         if count > MAX_CONNECTIONS_PER_ATTENDEE:
             await self._leave()
@@ -155,6 +156,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self.send_json({"type": "lobby.admitted"})
         await self._enter()
 
+    async def audience_now(self, audience: bool) -> None:
+        await audience_moved(self, audience)
+
     async def disconnect(self, code: int) -> None:
         await self._leave()
 
@@ -164,7 +168,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.joined = False
         try:
             await self.hub.detach(self)
-            await presence_leave(hub=self.hub, room_id=self.room_id, attendee_id=self.attendee_id, conn=self.conn)
+            await presence_leave(hub=self.hub, room_id=self.room_id, attendee_id=self.attendee_id, conn=self.conn,
+                                 audience=self.entry.audience)
         finally:
             if self.interval_id is not None:
                 await asyncio.shield(self.hub.attendance.close(self.interval_id))
@@ -271,17 +276,18 @@ class RoomConsumer(AsyncWebsocketConsumer):
             raise Invalid(_("That participant is not in the room."))
         return target
 
+    async def invited(self, message: dict) -> Attendee:
+        attendee = await database_sync_to_async(selectors.invited_attendee)(
+            self.entry.occurrence, messages.participant_id(message)
+        )
+        if attendee is None:
+            raise Invalid(_("No such participant in this room."))
+        return attendee
+
     async def tell(self, target: str, frame: dict) -> None:
         """A frame for one participant's sockets, on whichever process they are."""
         encoded = json.dumps(frame, separators=(",", ":"))
         await self.hub.publish(self.room_id, wire.ToAttendee(attendee=target, frame=encoded))
-
-
-async def _invited(consumer: RoomConsumer, message: dict) -> Attendee:
-    occurrence, key = consumer.entry.occurrence, messages.participant_id(message)
-    if (attendee := await database_sync_to_async(selectors.invited_attendee)(occurrence, key)) is None:
-        raise Invalid(_("No such participant in this room."))
-    return attendee
 
 
 # --- handlers: one per client message type: read it, authorise, call one service ------------------
@@ -317,7 +323,7 @@ async def hand_lower(consumer: RoomConsumer, message: dict) -> None:
 
 async def lobby_admit(consumer: RoomConsumer, message: dict) -> None:
     consumer.require_moderator()
-    attendee = await _invited(consumer, message)
+    attendee = await consumer.invited(message)
     await database_sync_to_async(services.lobby_admit)(
         occurrence=consumer.entry.occurrence, attendee=attendee, by=consumer.entry.attendee,
         reason=messages.text(message, "reason"),
@@ -333,7 +339,7 @@ async def lobby_admit_all(consumer: RoomConsumer, message: dict) -> None:
 
 async def lobby_deny(consumer: RoomConsumer, message: dict) -> None:
     consumer.require_moderator()
-    attendee = await _invited(consumer, message)
+    attendee = await consumer.invited(message)
     await database_sync_to_async(services.lobby_deny)(
         occurrence=consumer.entry.occurrence, attendee=attendee, by=consumer.entry.attendee,
         reason=messages.text(message, "reason"),
@@ -356,34 +362,6 @@ async def signal(consumer: RoomConsumer, message: dict) -> None:
     await consumer.tell(target, {"type": "signal", "from": consumer.attendee_id, "data": data})
 
 
-async def media_state(consumer: RoomConsumer, message: dict) -> None:
-    """Join or leave the built-in call, turn camera or microphone on or off (shown in presence)."""
-    consumer.require_admitted("signal")
-    values = messages.media_flags(message)
-    if values["media"] and not await _built_in_media(consumer):
-        raise Invalid(_("This room uses an external video service."))
-    if values["camera"] and consumer.entry.policy.audio_only(consumer.entry.attendee):
-        raise Invalid(_("Your role takes part with audio only."))
-    flags = frozenset(flag for flag, on in values.items() if on) if values["media"] else frozenset()
-    await presence_media_set(hub=consumer.hub, room_id=consumer.room_id, attendee_id=consumer.attendee_id, flags=flags)
-
-
-async def _built_in_media(consumer: RoomConsumer) -> bool:
-    if consumer.media_mode is None:
-        setup = await database_sync_to_async(selectors.media_setup)(
-            occurrence=consumer.entry.occurrence, attendee=consumer.entry.attendee, policy=consumer.entry.policy,
-        )
-        consumer.media_mode = setup["mode"]
-    return consumer.media_mode == "mesh"
-
-
-async def media_mute_request(consumer: RoomConsumer, message: dict) -> None:
-    """A moderator asks a participant to turn their microphone off (the participant's page does it)."""
-    consumer.require_moderator()
-    target = await consumer.require_present(message.get("participant"))
-    await consumer.tell(target, {"type": "media.mute_request", "from": consumer.attendee_id})
-
-
 HANDLERS = {
     "heartbeat": heartbeat,
     "presence.sync": presence_sync,
@@ -395,6 +373,6 @@ HANDLERS = {
     "lobby.deny": lobby_deny,
     "room.set_status": room_set_status,
     "signal": signal,
-    "media.state": media_state,
-    "media.mute_request": media_mute_request,
+    **MEDIA_HANDLERS,
+    **AUDIENCE_HANDLERS,
 }

@@ -16,7 +16,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from rooms.errors import Invalid
-from rooms.presence import MEDIA_FLAGS
+from rooms.presence import AUDIENCE_PAGE_MAX, MEDIA_FLAGS
 from rooms.services import CHAT_MAX_LENGTH
 from scheduling.text import has_control_characters
 
@@ -136,6 +136,17 @@ def signal(message: dict) -> tuple[str, dict]:
     if not isinstance(target, str) or not isinstance(data, dict):
         raise Invalid(_("A signal needs “to” (a participant id) and “data” (an object)."))
     return target, data
+
+
+def audience_page(message: dict) -> tuple[int, int]:
+    """``audience.list``: ``offset`` (from 0) and ``limit`` (1 to ``AUDIENCE_PAGE_MAX``, 50 if absent)."""
+    offset, limit = message.get("offset", 0), message.get("limit", 50)
+    if not all(isinstance(value, int) and not isinstance(value, bool) for value in (offset, limit)) or not (
+        0 <= offset and 1 <= limit <= AUDIENCE_PAGE_MAX
+    ):
+        raise Invalid(_("“offset” must be a whole number from 0 and “limit” one from 1 to %(count)d.")
+                      % {"count": AUDIENCE_PAGE_MAX})
+    return offset, limit
 
 
 def media_flags(message: dict) -> dict[str, bool]:

@@ -11,7 +11,7 @@ default: the organiser moderates and every attendee enters directly.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +31,10 @@ class TransitionRefused(RoomError):
     def __init__(self, message: str, *, missing_roles: list[str] | None = None):
         super().__init__(message)
         self.missing_roles = missing_roles or []
+
+
+# The role of a plain event's seat that only listens (``RoomPolicy.is_audience``), as ``bench_room --audience``.
+AUDIENCE_ROLE = "audience"
 
 
 class RoomPolicy:
@@ -111,7 +115,13 @@ class RoomPolicy:
     def may_send(self, attendee: Attendee, action: str) -> bool:
         """``action`` is "chat", "hand" or "signal"; listen-only roles answer False (for "signal":
         no built-in audio or video either way)."""
-        return True
+        return not self.is_audience(attendee)
+
+    def is_audience(self, attendee: Attendee) -> bool:
+        """True for seats that only listen and, once let in, are counted rather than listed (the
+        room's audience: its size reaches everyone, its members only moderators who page through
+        them). A moderator may promote one to speaker for a while (``audience.promote``)."""
+        return attendee.role == AUDIENCE_ROLE
 
     def audio_only(self, attendee: Attendee) -> bool:
         """True for roles that take part in built-in media with their microphone only."""
@@ -121,13 +131,21 @@ class RoomPolicy:
         """The organisation's ``rooms.models.VideoSettings`` (a school, a court), or None."""
         return None
 
+    def external_video(self, occurrence: Occurrence) -> bool:
+        """Whether the room may send people to an external video service. An organisation opts in by
+        naming its service or choosing it always; a sitting without one uses the site's default."""
+        organisation = self.video_settings(occurrence)
+        if organisation is None:
+            return True
+        return bool(organisation.always_external_video or organisation.video_url_template)
+
     def built_in_media(self, occurrence: Occurrence, *, size: int) -> bool:
         """Whether the room uses Hadir's own audio and video (a mesh between ``size`` people who may
-        send), or shows the session's link on an external video service instead."""
+        send, or the media engine), or shows the session's link on an external video service instead."""
         from django.conf import settings
 
         organisation = self.video_settings(occurrence)
-        if organisation is not None and organisation.always_external_video:
+        if organisation is not None and organisation.always_external_video and self.external_video(occurrence):
             return False
         return size <= settings.HADIR_MESH_MAX_PARTICIPANTS
 
@@ -153,6 +171,31 @@ def enters_directly(policy: RoomPolicy, attendee: Attendee, *, status: str) -> b
     """The policy's answer for someone who does not act as moderator: a moderating seat held
     without its account waits in the lobby like a guest (the policy would let a moderator in)."""
     return not policy.is_moderator(attendee) and bool(policy.enters_directly(attendee, status=status))
+
+
+class MediaEngine(Protocol):
+    """A media server Hadir controls (``media.engine.JanusEngine``); with one enabled, every room
+    that does not go to an external service uses it, whatever its size."""
+
+    mode: str
+
+    def enabled(self) -> bool: ...
+
+    def ticket(self, *, occurrence: Occurrence, attendee: Attendee, policy: RoomPolicy, moderator: bool) -> dict: ...
+
+    def mute(self, *, occurrence: Occurrence, attendee: Attendee, mute: bool) -> int: ...
+
+
+_media_engine: MediaEngine | None = None
+
+
+def register_media_engine(engine: MediaEngine) -> None:
+    global _media_engine
+    _media_engine = engine
+
+
+def media_engine() -> MediaEngine | None:
+    return _media_engine if _media_engine is not None and _media_engine.enabled() else None
 
 
 DEFAULT_POLICY = RoomPolicy()

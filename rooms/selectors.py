@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from config.templatetags.hadir import zone_abbreviation
 from rooms.models import Admission, AttendanceInterval, ChatMessage, RoomState
-from rooms.policies import RoomPolicy, acts_as_moderator, enters_directly, policy_for
+from rooms.policies import RoomPolicy, acts_as_moderator, enters_directly, media_engine, policy_for
 from rooms.presence import participant_info
 from rooms.presence.encoding import sender
 from rooms.publish import presence_store
@@ -108,6 +108,7 @@ class Entry:
     denied_reason: str | None = None
     info: str = ""
     may: dict[str, bool] = field(default_factory=dict)
+    audience: bool = False  # listens only: counted, not listed (``RoomPolicy.is_audience``)
     closes_at: datetime | None = None
 
 
@@ -209,7 +210,7 @@ def _entry_before_the_lobby(scope: dict, occurrence: Occurrence | None, links: l
         occurrence=occurrence, attendee=attendee, policy=policy, status=status, moderator=moderator,
         admitted=moderator, info=participant_of(attendee, policy, moderator=moderator, prepared=prepared.get(policy)),
         may={action: bool(policy.may_send(attendee, action)) for action in ("chat", "hand", "signal")},
-        closes_at=closes_at,
+        audience=not moderator and bool(policy.is_audience(attendee)), closes_at=closes_at,
     )
 
 
@@ -334,20 +335,32 @@ def media_setup(*, occurrence: Occurrence, attendee: Attendee, policy: RoomPolic
     the ICE servers, and what this attendee may send (``moderator``: they moderate, see
     ``rooms.policies.acts_as_moderator``)."""
     policy = policy or policy_for(occurrence.event)
-    active = occurrence.event.attendees.filter(removed_at__isnull=True, join_token_revoked_at__isnull=True)
-    senders = [a for a in active.select_related("event") if policy.may_send(a, "signal")]
-    mode = "mesh" if policy.built_in_media(occurrence, size=len(senders)) else "link"
+    mode = media_mode(occurrence, policy)
     return {
         "mode": mode,
         # Only for people let in: the external room has no lobby of its own.
         "link": video_link(occurrence, template=getattr(policy.video_settings(occurrence), "video_url_template", ""))
-        if mode == "link" and (moderator or _admitted(occurrence, attendee, policy))
+        if mode == "link" and (moderator or admitted(occurrence, attendee, policy))
         else "",
-        "ice_servers": settings.HADIR_ICE_SERVERS if mode == "mesh" else [],
+        "ice_servers": settings.HADIR_ICE_SERVERS if mode in ("mesh", "janus") else [],
         "may_send": bool(policy.may_send(attendee, "signal")),
         "audio_only": bool(policy.audio_only(attendee)),
         "max_participants": settings.HADIR_MESH_MAX_PARTICIPANTS,
     }
+
+
+def media_mode(occurrence: Occurrence, policy: RoomPolicy) -> str:
+    """"janus" (or another registered engine) when one is configured, unless the organisation always
+    goes to an external service; else "mesh" up to the mesh size; above it "link" where the policy
+    allows an external service, "none" where it does not (a closed hearing: no video above the mesh)."""
+    engine = media_engine()
+    if engine is not None and policy.built_in_media(occurrence, size=0):  # False: always external
+        return engine.mode
+    active = occurrence.event.attendees.filter(removed_at__isnull=True, join_token_revoked_at__isnull=True)
+    senders = [a for a in active.select_related("event") if policy.may_send(a, "signal")]
+    if policy.built_in_media(occurrence, size=len(senders)):
+        return "mesh"
+    return "link" if policy.external_video(occurrence) else "none"
 
 
 def video_link(occurrence: Occurrence, *, template: str = "") -> str:
@@ -360,7 +373,8 @@ def video_link(occurrence: Occurrence, *, template: str = "") -> str:
     return template.replace("{room}", name).replace("{occurrence}", str(occurrence.pk))
 
 
-def _admitted(occurrence: Occurrence, attendee: Attendee, policy: RoomPolicy) -> bool:
+def admitted(occurrence: Occurrence, attendee: Attendee, policy: RoomPolicy) -> bool:
+    """Whether the attendee is let in (admitted from the lobby, or enters directly), moderators aside."""
     if not policy.may_enter(attendee):
         return False
     decision = Admission.objects.filter(occurrence=occurrence, attendee=attendee).first()

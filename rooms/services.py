@@ -214,6 +214,7 @@ def lobby_deny(*, occurrence: Occurrence, attendee: Attendee, by: Attendee | Non
             occurrence=occurrence, action=AuditEntry.Action.REMOVE if was_admitted else AuditEntry.Action.DENY,
             by=by, subject=attendee, reason=reason,
         )
+        signals.participant_removed.send(sender=lobby_deny, occurrence=occurrence, attendee=attendee, by=by)
         frame = _encode({"type": "lobby.denied", "reason": reason})
         _tell(occurrence, wire.Deny(attendee=str(attendee.pk), frame=frame))
 

@@ -8,8 +8,11 @@ Arguments (all keyword):
                       next_at: datetime | None)
       # ``room_status_set`` changed the session's status (``by`` None: the system). Receivers
       # check ``occurrence.event.kind``: the signal is sent for every kind of room.
+- participant_removed(occurrence, attendee, by: Attendee | None)
+      # ``lobby_deny`` refused or removed the attendee (their sockets close with 4403).
 """
 
 from django.dispatch import Signal
 
 room_status_changed = Signal()
+participant_removed = Signal()

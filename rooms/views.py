@@ -188,6 +188,7 @@ def _strings() -> dict:
         "raise_hand": _("Raise hand"), "lower_hand": _("Lower hand"),
         "set_status": _("Change status"), "reason": _("Reason (optional):"), "nobody_waiting": _("Nobody is waiting."),
         "connections": _("%(count)s connections"),
+        "listening": _("%(count)s listening"),
         "camera_on": _("camera on"), "camera_off": _("camera off"),
         "microphone_on": _("microphone on"), "microphone_off": _("microphone off"), "ask_mute": _("Ask to mute"),
         "ask_mute_named": _("Ask %(name)s to mute"),

@@ -68,6 +68,15 @@ class Admit:
 
 
 @dataclass(frozen=True, slots=True)
+class Listen:
+    """A moderator moved the attendee into the audience (``audience`` 1) or made them a speaker (0)."""
+
+    TAG: ClassVar[str] = "listen"
+    attendee: str
+    audience: int
+
+
+@dataclass(frozen=True, slots=True)
 class Deny:
     """A moderator refused or removed the attendee: the frame (``lobby.denied``), then close 4403."""
 
@@ -85,9 +94,11 @@ class Close:
     attendee: str = ""
 
 
-Envelope = Diff | ToAll | ToAdmitted | ToAttendee | Admit | Deny | Close
+Envelope = Diff | ToAll | ToAdmitted | ToAttendee | Admit | Listen | Deny | Close
 
-KINDS: dict[str, type] = {kind.TAG: kind for kind in (Diff, ToAll, ToAdmitted, ToAttendee, Admit, Deny, Close)}
+KINDS: dict[str, type] = {
+    kind.TAG: kind for kind in (Diff, ToAll, ToAdmitted, ToAttendee, Admit, Listen, Deny, Close)
+}
 # Per kind: its fields in order, and which of them are integers (decoded with int()).
 _NAMES = {kind: tuple(field.name for field in fields(kind)) for kind in KINDS.values()}
 _INTEGERS = {tag: tuple(field.type == "int" for field in fields(kind)) for tag, kind in KINDS.items()}

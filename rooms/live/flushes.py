@@ -3,7 +3,8 @@ audience per window, and a room's snapshot is read once for every socket that as
 
 Every diff is a frame to every socket of the room (about 50 µs each on Daphne), so the window
 grows with the room (``rooms.presence.flush_window``: 15 ms, plus 0.25 ms per participant, at most
-250 ms): a join storm then costs at most about a fifth of a core in frame writes. With Redis the
+250 ms): a join storm then costs at most about a fifth of a core in frame writes. A change of the
+room's audience (its count) waits for ``AUDIENCE_WINDOW_SECONDS`` since the room's last diff. With Redis the
 changes wait in the room's pending set and whichever process flushes first takes them all, so two
 processes send no more diffs than one (docs/performance.md, "Join storms").
 """
@@ -36,8 +37,9 @@ class Flushes:
         self.last_flush: dict[str, float] = {}
         self.snapshots: dict[str, asyncio.Future] = {}
 
-    def changed(self, room_id: str, *attendee_ids: str) -> None:
-        """Record changed attendees; one flush per room per window sends their diff."""
+    def changed(self, room_id: str, *attendee_ids: str, audience: bool = False) -> None:
+        """Record changed attendees; one flush per room per window sends their diff (``audience``:
+        they listen only, and the audience's count changes at most once per audience window)."""
         pending = self.pending.get(room_id)
         if pending is not None:
             pending.update(attendee_ids)
@@ -48,6 +50,8 @@ class Flushes:
         else:
             room = self.registry.rooms.get(room_id)
             window = presence.flush_window(len(room.sockets) if room else 0)
+            if audience:
+                window = max(window, presence.AUDIENCE_WINDOW_SECONDS)
         self.tasks.call_in(self.last_flush.get(room_id, 0.0) + window - time.monotonic(), self._start, room_id)
 
     def forget(self, room_id: str) -> None:

@@ -64,8 +64,8 @@ class Hub:
             self.flushes.forget(socket.room_id)
             await self.fanout.unsubscribe(socket.room_id)
 
-    def changed(self, room_id: str, *attendee_ids: str) -> None:
-        self.flushes.changed(room_id, *attendee_ids)
+    def changed(self, room_id: str, *attendee_ids: str, audience: bool = False) -> None:
+        self.flushes.changed(room_id, *attendee_ids, audience=audience)
 
     async def snapshot(self, room_id: str) -> Snapshot:
         return await self.flushes.snapshot(room_id)

@@ -14,22 +14,33 @@ MAX_CONNECTIONS_PER_ATTENDEE = 5
 
 
 async def presence_join(
-    *, hub: Hub, room_id: str, attendee_id: str, conn: str, info: str, admitted: bool
+    *, hub: Hub, room_id: str, attendee_id: str, conn: str, info: str, admitted: bool, audience: bool = False
 ) -> int:
     """List a new connection of the attendee (admitted or waiting); the attendee's connections now.
+    ``audience``: they listen only (counted, not listed, once admitted).
     Past ``MAX_CONNECTIONS_PER_ATTENDEE`` nobody is told: the caller lets the connection go."""
     count = await hub.store.join(
-        room=room_id, aid=attendee_id, conn=conn, instance=hub.instance, info=info, admitted=admitted
+        room=room_id, aid=attendee_id, conn=conn, instance=hub.instance, info=info, admitted=admitted,
+        audience=audience,
     )
     if count <= MAX_CONNECTIONS_PER_ATTENDEE:
-        hub.changed(room_id, attendee_id)
+        hub.changed(room_id, attendee_id, audience=audience)
     return count
 
 
-async def presence_leave(*, hub: Hub, room_id: str, attendee_id: str, conn: str) -> None:
+async def presence_leave(*, hub: Hub, room_id: str, attendee_id: str, conn: str, audience: bool = False) -> None:
     """Drop a connection; with the attendee's last, they are away for the grace period, then gone."""
     if await hub.store.leave(room=room_id, aid=attendee_id, conn=conn, instance=hub.instance, grace=away_grace()):
-        hub.changed(room_id, attendee_id)
+        hub.changed(room_id, attendee_id, audience=audience)
+
+
+async def presence_audience_set(*, hub: Hub, room_id: str, attendee_id: str, audience: bool) -> bool:
+    """Move the attendee into the audience (counted, hand and media off) or out of it (listed);
+    False when they were there already."""
+    if not await hub.store.set_audience(room=room_id, aid=attendee_id, audience=audience):
+        return False
+    hub.changed(room_id, attendee_id)
+    return True
 
 
 async def presence_admit(*, hub: Hub, room_id: str, attendee_id: str) -> None:

@@ -36,6 +36,9 @@ class Socket(Protocol):
 
     async def admitted_now(self) -> None: ...
 
+    async def audience_now(self, audience: bool) -> None:
+        """A moderator moved the attendee into the audience, or out of it (a speaker now)."""
+
     async def close(self, code: int | None = None) -> None: ...
 
 
@@ -133,6 +136,9 @@ class Registry:
             case wire.Admit(attendee):
                 for socket in room.of(attendee):
                     await socket.admitted_now()
+            case wire.Listen(attendee, audience):
+                for socket in room.of(attendee):
+                    await socket.audience_now(bool(audience))
             case wire.Close(code, attendee):
                 for socket in room.of(attendee) if attendee else list(room.sockets):
                     await socket.close(code=code)

@@ -20,6 +20,8 @@ from rooms.presence.encoding import MEDIA_FLAGS, participant_info
 from rooms.presence.memory_store import MemoryStore
 from rooms.presence.redis_store import RedisStore, channel_name, key_prefix
 from rooms.presence.store import (
+    AUDIENCE_PAGE_MAX,
+    AUDIENCE_WINDOW_SECONDS,
     FLUSH_MAX_SECONDS,
     FLUSH_MIN_SECONDS,
     FLUSH_SECONDS_PER_PARTICIPANT,
@@ -28,10 +30,10 @@ from rooms.presence.store import (
     Snapshot,
     flush_window,
 )
-from rooms.presence.sync import apply_diff, apply_state
+from rooms.presence.sync import State, apply_diff, apply_state
 
 __all__ = [
-    "FLUSH_MAX_SECONDS", "FLUSH_MIN_SECONDS", "FLUSH_SECONDS_PER_PARTICIPANT", "MEDIA_FLAGS", "Flush",
-    "MemoryStore", "PresenceStore", "RedisStore", "Snapshot", "apply_diff", "apply_state", "channel_name",
-    "flush_window", "key_prefix", "participant_info",
+    "AUDIENCE_PAGE_MAX", "AUDIENCE_WINDOW_SECONDS", "FLUSH_MAX_SECONDS", "FLUSH_MIN_SECONDS",
+    "FLUSH_SECONDS_PER_PARTICIPANT", "MEDIA_FLAGS", "Flush", "MemoryStore", "PresenceStore", "RedisStore", "Snapshot",
+    "State", "apply_diff", "apply_state", "channel_name", "flush_window", "key_prefix", "participant_info",
 ]

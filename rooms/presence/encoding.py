@@ -43,12 +43,17 @@ def sender(info: str) -> dict:
     return json.loads(f'{info},"status":"present","connections":1,"hand_raised":false}}')
 
 
-def diff_frame(seq: int, joins: list[str], leaves: list[str], updates: list[str]) -> str:
+def diff_frame(seq: int, joins: list[str], leaves: list[str], updates: list[str], audience: int = 0) -> str:
     return (
         f'{{"type":"presence.diff","seq":{seq},"joins":[{",".join(joins)}],'
-        f'"leaves":[{",".join(leaves)}],"updates":[{",".join(updates)}]}}'
+        f'"leaves":[{",".join(leaves)}],"updates":[{",".join(updates)}],"audience":{audience}}}'
     )
 
 
-def state_frame(seq: int, participants: list[str]) -> str:
-    return f'{{"type":"presence.state","seq":{seq},"participants":[{",".join(participants)}]}}'
+def state_frame(seq: int, participants: list[str], audience: int = 0) -> str:
+    return f'{{"type":"presence.state","seq":{seq},"participants":[{",".join(participants)}],"audience":{audience}}}'
+
+
+def audience_page_frame(offset: int, total: int, members: list[str]) -> str:
+    """A moderator's page of the audience (``audience.list``)."""
+    return f'{{"type":"audience.page","offset":{offset},"total":{total},"participants":[{",".join(members)}]}}'

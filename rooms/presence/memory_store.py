@@ -21,6 +21,8 @@ class _MemoryRoom:
     away: dict[str, float] = field(default_factory=dict)
     listed: dict[str, str] = field(default_factory=dict)
     listed_public: dict[str, str] = field(default_factory=dict)
+    audience: set[str] = field(default_factory=set)  # who listens only
+    counted: set[str] = field(default_factory=set)  # the audience present, as of the last flush
     seq_all: int = 0
     seq_public: int = 0
 
@@ -51,13 +53,17 @@ class MemoryStore:
         state.hands.discard(aid)
         state.media.pop(aid, None)
         state.away.pop(aid, None)
+        state.audience.discard(aid)
 
-    async def join(self, *, room: str, aid: str, conn: str, instance: str, info: str, admitted: bool) -> int:
+    async def join(
+        self, *, room: str, aid: str, conn: str, instance: str, info: str, admitted: bool, audience: bool = False
+    ) -> int:
         with self._lock:
             state = self._room(room)
             state.info[aid] = info
             if admitted:
                 state.admitted.add(aid)
+            (state.audience.add if audience else state.audience.discard)(aid)
             state.away.pop(aid, None)
             state.connections[aid] = state.connections.get(aid, 0) + 1
             self._connections[conn] = (room, aid)
@@ -108,6 +114,26 @@ class MemoryStore:
             state.media[aid] = flags
             return True
 
+    async def set_audience(self, *, room: str, aid: str, audience: bool) -> bool:
+        with self._lock:
+            state = self._room(room)
+            if aid not in state.info or (aid in state.audience) == audience:
+                return False
+            if audience:
+                state.audience.add(aid)
+                state.hands.discard(aid)
+                state.media.pop(aid, None)
+            else:
+                state.audience.discard(aid)
+            return True
+
+    async def audience_page(self, *, room: str, offset: int, limit: int) -> tuple[int, list[str]]:
+        with self._lock:
+            state = self._room(room)
+            members = sorted(state.counted)[offset:offset + limit]
+            entries = [self._build(state, aid)[0] for aid in members]
+            return len(state.counted), [entry for entry in entries if entry is not None]
+
     async def drop(self, *, room: str, aid: str) -> bool:
         with self._lock:
             state = self._room(room)
@@ -130,12 +156,24 @@ class MemoryStore:
             return None, False
         return participant_entry(info, status, count, aid in state.hands, state.media.get(aid, frozenset())), admitted
 
+    def _view(self, state: _MemoryRoom, aid: str) -> tuple[str | None, bool, bool]:
+        """(the entry to list or None, whether non-moderators see it, whether the audience counts it):
+        an admitted audience member is counted while connected, never listed."""
+        entry, admitted = self._build(state, aid)
+        if admitted and aid in state.audience:
+            return None, False, entry is not None and state.connections.get(aid, 0) > 0
+        return entry, admitted, False
+
     async def flush(self, *, room: str, aids: set[str]) -> Flush:
         with self._lock:
             state = self._room(room)
             views: dict[bool, tuple[list[str], list[str], list[str]]] = {True: ([], [], []), False: ([], [], [])}
+            recounted = False
             for aid in sorted(aids):
-                entry, public = self._build(state, aid)
+                entry, public, counted = self._view(state, aid)
+                if counted != (aid in state.counted):
+                    (state.counted.add if counted else state.counted.discard)(aid)
+                    recounted = True
                 for is_all, listed in ((True, state.listed), (False, state.listed_public)):
                     joins, leaves, updates = views[is_all]
                     before = listed.get(aid)
@@ -150,15 +188,16 @@ class MemoryStore:
             frames = []
             for is_all in (True, False):
                 joins, leaves, updates = views[is_all]
-                if not (joins or leaves or updates):
+                if not (joins or leaves or updates or recounted):
                     frames.append((0, ""))
                     continue
+                audience = len(state.counted)
                 if is_all:
                     state.seq_all += 1
-                    frames.append((state.seq_all, diff_frame(state.seq_all, joins, leaves, updates)))
+                    frames.append((state.seq_all, diff_frame(state.seq_all, joins, leaves, updates, audience)))
                 else:
                     state.seq_public += 1
-                    frames.append((state.seq_public, diff_frame(state.seq_public, joins, leaves, updates)))
+                    frames.append((state.seq_public, diff_frame(state.seq_public, joins, leaves, updates, audience)))
         if frames[0][0] == 0 and frames[1][0] == 0:
             return Flush(None)
         return Flush(Diff(frames[0][0], frames[1][0], frames[0][1], frames[1][1]))
@@ -171,10 +210,10 @@ class MemoryStore:
             state = self._room(room)
             entries = []
             for aid in sorted(state.info, key=lambda a: state.info[a]):
-                entry, public = self._build(state, aid)
+                entry, public, _counted = self._view(state, aid)
                 if entry is not None:
                     entries.append((entry, public))
-            return Snapshot(state.seq_all, state.seq_public, entries)
+            return Snapshot(state.seq_all, state.seq_public, entries, len(state.counted))
 
     async def present(self, *, room: str) -> set[str]:
         with self._lock:

@@ -13,11 +13,18 @@ from typing import Any
 from django.conf import settings
 
 from rooms.presence.encoding import MEDIA_FLAGS
-from rooms.presence.store import FLUSH_MAX_SECONDS, FLUSH_MIN_SECONDS, FLUSH_SECONDS_PER_PARTICIPANT, Flush, Snapshot
+from rooms.presence.store import (
+    AUDIENCE_WINDOW_SECONDS,
+    FLUSH_MAX_SECONDS,
+    FLUSH_MIN_SECONDS,
+    FLUSH_SECONDS_PER_PARTICIPANT,
+    Flush,
+    Snapshot,
+)
 
-SCRIPT_NAMES = ("join", "leave", "mark", "flush", "snapshot", "present", "reap", "expire_away")
+SCRIPT_NAMES = ("join", "leave", "mark", "flush", "snapshot", "present", "reap", "expire_away", "audience_page")
 FLUSH_WINDOW_MS = [str(seconds * 1000) for seconds in (FLUSH_MIN_SECONDS, FLUSH_SECONDS_PER_PARTICIPANT,
-                                                       FLUSH_MAX_SECONDS)]
+                                                       FLUSH_MAX_SECONDS, AUDIENCE_WINDOW_SECONDS)]
 
 
 def _load_scripts() -> dict[str, str]:
@@ -61,10 +68,11 @@ class RedisStore:
     async def _run(self, name: str, *args: str | int | float) -> Any:
         return await self._scripts[name](keys=[], args=[self.prefix, *args])
 
-    async def join(self, *, room: str, aid: str, conn: str, instance: str, info: str, admitted: bool) -> int:
-        return int(
-            await self._run("join", room, aid, conn, instance, info, "1" if admitted else "0", repr(time.time()))
-        )
+    async def join(
+        self, *, room: str, aid: str, conn: str, instance: str, info: str, admitted: bool, audience: bool = False
+    ) -> int:
+        flags = ("1" if admitted else "0", repr(time.time()), "1" if audience else "0")
+        return int(await self._run("join", room, aid, conn, instance, info, *flags))
 
     async def leave(self, *, room: str, aid: str, conn: str, instance: str, grace: float) -> bool:
         return bool(await self._run("leave", room, aid, conn, instance, repr(time.time()), repr(grace)))
@@ -78,6 +86,13 @@ class RedisStore:
     async def set_media(self, *, room: str, aid: str, flags: frozenset) -> bool:
         return bool(await self._run("mark", room, aid, "media", *("1" if f in flags else "0" for f in MEDIA_FLAGS)))
 
+    async def set_audience(self, *, room: str, aid: str, audience: bool) -> bool:
+        return bool(await self._run("mark", room, aid, "listen" if audience else "speak"))
+
+    async def audience_page(self, *, room: str, offset: int, limit: int) -> tuple[int, list[str]]:
+        raw = await self._run("audience_page", room, offset, limit)
+        return int(raw[0]), [_decode(entry) for entry in raw[1:]]
+
     async def drop(self, *, room: str, aid: str) -> bool:
         return bool(await self._run("mark", room, aid, "drop"))
 
@@ -88,9 +103,9 @@ class RedisStore:
 
     @staticmethod
     def _snapshot(raw: list) -> Snapshot:
-        entries = [(_decode(raw[i]), _decode(raw[i + 1]) == "1") for i in range(2, len(raw), 2)]
+        entries = [(_decode(raw[i]), _decode(raw[i + 1]) == "1") for i in range(3, len(raw), 2)]
         entries.sort()
-        return Snapshot(int(raw[0]), int(raw[1]), entries)
+        return Snapshot(int(raw[0]), int(raw[1]), entries, int(raw[2]))
 
     async def snapshot(self, *, room: str) -> Snapshot:
         return self._snapshot(await self._run("snapshot", room))

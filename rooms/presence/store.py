@@ -16,6 +16,11 @@ from rooms.wire import Diff
 # written to every socket (~50 µs each on Daphne), so a join storm costs at most about a fifth of a
 # core in frame writes. A join shows up within 15 ms in a small room, 50 ms in a room of 200.
 FLUSH_MIN_SECONDS, FLUSH_SECONDS_PER_PARTICIPANT, FLUSH_MAX_SECONDS = 0.015, 0.00025, 0.25
+# A room's audience (listen-only members, counted and not listed) changes its count at most once per
+# this window: a flush whose changes include an audience member waits for it since the room's last.
+AUDIENCE_WINDOW_SECONDS = 0.25
+# The most audience members one ``audience.page`` lists.
+AUDIENCE_PAGE_MAX = 200
 
 
 def flush_window(participants: int) -> float:
@@ -36,16 +41,17 @@ class Snapshot:
     seq_all: int
     seq_public: int
     entries: list[tuple[str, bool]]  # (participant JSON, visible to non-moderators)
+    audience: int = 0  # the audience's size as of ``seq_all``/``seq_public``: counted, never listed
     # Built once per audience: the sockets that share one snapshot (Hub.snapshot) share its frames.
     _frames: dict = field(default_factory=dict, repr=False, compare=False)
 
     def frame(self, *, moderator: bool) -> tuple[int, str]:
         if moderator not in self._frames:
             if moderator:
-                built = self.seq_all, state_frame(self.seq_all, [entry for entry, _ in self.entries])
+                built = self.seq_all, state_frame(self.seq_all, [entry for entry, _ in self.entries], self.audience)
             else:
                 built = self.seq_public, state_frame(
-                    self.seq_public, [entry for entry, public in self.entries if public]
+                    self.seq_public, [entry for entry, public in self.entries if public], self.audience
                 )
             self._frames[moderator] = built
         return self._frames[moderator]
@@ -57,12 +63,23 @@ class PresenceStore(Protocol):
     ``aid`` is an attendee id, ``conn`` one socket's id, ``instance`` the id of the process holding
     it; ``info`` is the participant's static part (``encoding.participant_info``). The mutators
     answer whether anything others see changed (the caller then records the attendee for a flush).
+
+    An attendee joined with ``audience`` set is, once admitted, counted and not listed: diffs and
+    snapshots carry the audience's size (as of their sequence numbers), ``audience_page`` its members.
     """
 
     shared: bool  # whether other processes see the same store (and receive diffs through it)
 
-    async def join(self, *, room: str, aid: str, conn: str, instance: str, info: str, admitted: bool) -> int:
+    async def join(
+        self, *, room: str, aid: str, conn: str, instance: str, info: str, admitted: bool, audience: bool = False
+    ) -> int:
         """Register a connection; the attendee's connections now."""
+
+    async def set_audience(self, *, room: str, aid: str, audience: bool) -> bool:
+        """Move the attendee between the listed participants and the audience (hand and media off)."""
+
+    async def audience_page(self, *, room: str, offset: int, limit: int) -> tuple[int, list[str]]:
+        """The audience's size and the entries of its members ``offset`` to ``offset + limit`` (by id)."""
 
     async def leave(self, *, room: str, aid: str, conn: str, instance: str, grace: float) -> bool:
         """Drop a connection; with its last, the attendee is away for ``grace`` seconds (gone at 0)."""

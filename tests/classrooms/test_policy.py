@@ -135,3 +135,16 @@ def test_the_every_minute_task_opens_a_class_that_nobody_has_entered_yet(event):
     assert rooms_open_due(now=first.start + timedelta(minutes=1)) == 1
     assert room_status(first).status == "open" and room_status(second).status == "scheduled"
     assert rooms_open_due(now=first.start + timedelta(minutes=2)) == 0
+
+
+def test_without_janus_a_school_that_named_no_external_service_has_no_video_above_the_mesh(event, school, settings):
+    """Issue 20: larger rooms show an external link only where the school opted in."""
+    from rooms.selectors import media_setup
+
+    settings.JANUS_URL, settings.HADIR_MESH_MAX_PARTICIPANTS = [], 1
+    occurrence = event.occurrences.first()
+    teacher = by_role(event)["teacher"]
+    assert media_setup(occurrence=occurrence, attendee=teacher, moderator=True)["mode"] == "none"
+    school.video_url_template = "https://video.sekolah.example/{room}"
+    school.save()
+    assert media_setup(occurrence=occurrence, attendee=teacher, moderator=True)["mode"] == "link"

@@ -124,8 +124,10 @@ def test_a_clerk_admits_interpreters_on_purpose_and_adjourns_in_the_courts_zone(
     inside(observer)
     assert observer.locator("#chat-form").count() == 0 and observer.locator("#hand").count() == 0
     assert observer.is_visible("#listen-only")
-    clerk.locator("#listeners li", has_text="Warga Pengamat").wait_for(timeout=20_000)
-    assert "Warga Pengamat" not in clerk.inner_text("#participants")
+    # A hearing's observer is audience (issue 19): counted, never listed.
+    clerk.wait_for_function("document.getElementById('audience-count').textContent.startsWith('1 ')",
+                            timeout=20_000)
+    assert "Warga Pengamat" not in clerk.inner_text("#participants") + clerk.inner_text("#listeners")
     no_violations(observer, "the observer's room")
     no_violations(witness, "a party's room")
 

@@ -45,6 +45,7 @@ def closed_case(court, number="7/Pid.B/2026"):
     case = hearings.case_create(court=court, number=number, case_type=CaseType.CRIMINAL, parties="PU v. Diam",
                                 by=court.clerk)
     judge = make_user(f"judge{number[0]}")
+    hearings.court_member_add(court=court, user=judge, role=CourtMembership.Role.JUDGE)
     hearings.hearing_schedule(
         case=case, start=timezone.now() + timedelta(days=4), duration=timedelta(hours=1), courtroom="Ruang 2",
         agenda="Dakwaan", by=court.clerk, presiding_judge=hearings.person_for(judge), is_public=False,

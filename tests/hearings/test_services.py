@@ -245,3 +245,21 @@ def test_a_court_can_always_use_its_own_external_video_service(hearing, court):
     setup = media_setup(occurrence=hearing.occurrence, attendee=clerk, moderator=True)
     assert setup["mode"] == "link"
     assert setup["link"].startswith("https://video.pengadilan.example/hadir-")
+
+
+@pytest.mark.parametrize("always_external", [False, True])
+def test_a_closed_hearing_never_uses_an_external_video_service(schedule, court, settings, always_external):
+    """Issue 20: without Janus a closed hearing has no video above the mesh size, and says so."""
+    from rooms.selectors import media_setup
+
+    settings.JANUS_URL, settings.HADIR_MESH_MAX_PARTICIPANTS = [], 1
+    court.always_external_video = always_external
+    court.video_url_template = "https://video.pengadilan.example/{room}"
+    court.save()
+    closed = schedule(is_public=False)
+    clerk = seat(closed, Role.CLERK).attendee
+    setup = media_setup(occurrence=closed.occurrence, attendee=clerk, moderator=True)
+    assert setup["mode"] == "none" and setup["link"] == ""
+    public = schedule()
+    assert media_setup(occurrence=public.occurrence, attendee=seat(public, Role.CLERK).attendee,
+                       moderator=True)["mode"] == "link"

@@ -143,6 +143,7 @@ def test_the_docket_feed_parses_everywhere(client, db, readers):
     case = hearing_services.case_create(court=court, number="1/Pdt.G/2026", case_type="civil", parties="A v. B",
                                         by=clerk)
     judge = make_user("judge")
+    hearing_services.court_member_add(court=court, user=judge, role="judge")
     hearing = hearing_services.hearing_schedule(
         case=case, start=datetime.now(UTC) + timedelta(days=5), duration=timedelta(hours=1), courtroom="Cakra",
         agenda="Mediasi", by=clerk, presiding_judge=hearing_services.person_for(judge),

@@ -85,3 +85,16 @@ test("state + diffs in order = the next snapshot", () => {
   assert.equal(state.seq, fresh.seq);
   assert.deepEqual(Object.fromEntries(state.people), Object.fromEntries(fresh.people));
 });
+
+test("the audience count comes with the snapshot and each diff, and is additive", () => {
+  const state = syncState(newPresence(), { seq: 1, participants: [person("ani")], audience: 40 });
+  assert.equal(state.audience, 40);
+  assert.equal(syncDiff(state, { ...diff(2), audience: 41 }), "applied");
+  assert.equal(state.audience, 41);
+  assert.deepEqual(names(state), ["ani"]);
+  assert.equal(syncDiff(state, diff(3, { joins: [person("budi")] })), "applied");
+  assert.equal(state.audience, 41); // a diff without the field leaves the count alone
+  assert.equal(syncDiff(state, { ...diff(3), audience: 7 }), "stale");
+  assert.equal(state.audience, 41);
+  assert.equal(syncState(newPresence(), { seq: 1, participants: [] }).audience, 0);
+});

@@ -17,6 +17,7 @@ from django.core.management import call_command
 
 from bench import loadclient, run
 from rooms.management.commands.bench_room import bench_room
+from rooms.policies import policy_for
 from scheduling.models import Attendee, Occurrence
 from tests.support import daphne as daphne_support
 
@@ -123,7 +124,17 @@ def test_bench_room_prints_working_links(db):
     assert occurrence.event.organizer.pk is not None
     paths = [room["moderator"]["join_url"], *(p["join_url"] for p in room["participants"])]
     assert {a.join_path for a in Attendee.objects.filter(event=occurrence.event)} == set(paths)
-    assert len(room["participants"]) == 2
+    assert len(room["participants"]) == 2 and room["audience"] == []
+
+
+def test_bench_room_gives_listen_only_members_under_audience(db):
+    out = io.StringIO()
+    call_command("bench_room", "--participants", "1", "--audience", "3", "--json", stdout=out)
+    room = json.loads(out.getvalue())
+    occurrence = Occurrence.objects.select_related("event").get(pk=room["occurrence_id"])
+    listeners = Attendee.objects.filter(event=occurrence.event, role="audience")
+    assert {a.join_path for a in listeners} == {p["join_url"] for p in room["audience"]} and len(room["audience"]) == 3
+    assert policy_for(occurrence.event).is_audience(listeners[0])
 
 
 def test_table_gives_ratios_to_both_baselines():

@@ -221,3 +221,55 @@ async def test_both_backends_encode_the_same_bytes(redis_url, settings):
         if keys:
             await redis_store.redis.delete(*keys)
         await redis_store.redis.aclose()
+
+
+async def test_the_audience_is_counted_not_listed_and_paged(store):
+    """Listen-only members (audience) change the count in one diff per flush, never the lists."""
+    await store.join(room=ROOM, aid="a", conn="c1", instance="i1", info=info("a", "Ani"), admitted=True)
+    for index in range(5):
+        aid = f"l{index}"
+        await store.join(room=ROOM, aid=aid, conn=f"cl{index}", instance="i1", info=info(aid, f"Listener {index}"),
+                         admitted=True, audience=True)
+    frames = parse(await store.flush(room=ROOM, aids={"a", *(f"l{index}" for index in range(5))}))
+    for view in ("all", "public"):
+        assert [p["name"] for p in frames[view]["joins"]] == ["Ani"] and frames[view]["audience"] == 5
+    snapshot = await store.snapshot(room=ROOM)
+    assert snapshot.audience == 5 and [json.loads(entry)["name"] for entry, _ in snapshot.entries] == ["Ani"]
+    for moderator in (True, False):
+        state = json.loads(snapshot.frame(moderator=moderator)[1])
+        assert state["audience"] == 5 and [p["name"] for p in state["participants"]] == ["Ani"]
+    total, page = await store.audience_page(room=ROOM, offset=1, limit=2)
+    assert total == 5 and [json.loads(entry)["name"] for entry in page] == ["Listener 1", "Listener 2"]
+
+    # A listener leaving is a count, not a leave, in both views.
+    await store.leave(room=ROOM, aid="l0", conn="cl0", instance="i1", grace=0)
+    frames = parse(await store.flush(room=ROOM, aids={"l0"}))
+    for view in ("all", "public"):
+        assert frames[view]["audience"] == 4 and frames[view]["joins"] == frames[view]["leaves"] == []
+
+
+async def test_a_listener_promoted_and_demoted_moves_between_the_lists(store):
+    await store.join(room=ROOM, aid="l", conn="c1", instance="i1", info=info("l", "Lina"), admitted=True, audience=True)
+    await store.flush(room=ROOM, aids={"l"})
+    assert await store.set_audience(room=ROOM, aid="l", audience=False) is True
+    assert await store.set_audience(room=ROOM, aid="l", audience=False) is False
+    frames = parse(await store.flush(room=ROOM, aids={"l"}))
+    assert [p["name"] for p in frames["public"]["joins"]] == ["Lina"] and frames["public"]["audience"] == 0
+    assert await store.set_hand(room=ROOM, aid="l", raised=True) is True
+    await store.flush(room=ROOM, aids={"l"})
+    assert await store.set_audience(room=ROOM, aid="l", audience=True) is True
+    frames = parse(await store.flush(room=ROOM, aids={"l"}))
+    assert [p["name"] for p in frames["public"]["leaves"]] == ["Lina"] and frames["public"]["audience"] == 1
+    total, page = await store.audience_page(room=ROOM, offset=0, limit=10)
+    assert total == 1 and json.loads(page[0])["hand_raised"] is False  # back in the audience, the hand is down
+
+
+async def test_a_waiting_listener_is_listed_to_moderators_until_admitted(store):
+    await store.join(room=ROOM, aid="l", conn="c1", instance="i1", info=info("l", "Lina"), admitted=False,
+                     audience=True)
+    frames = parse(await store.flush(room=ROOM, aids={"l"}))
+    assert frames["all"]["joins"][0]["status"] == "waiting" and frames["public"] is None
+    await store.admit(room=ROOM, aid="l")
+    frames = parse(await store.flush(room=ROOM, aids={"l"}))
+    assert [p["name"] for p in frames["all"]["leaves"]] == ["Lina"] and frames["all"]["audience"] == 1
+    assert frames["public"]["audience"] == 1 and frames["public"]["leaves"] == []

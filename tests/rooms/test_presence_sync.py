@@ -41,3 +41,13 @@ def test_on_change_tells_each_participant_before_and_after():
                on_change=lambda pid, before, after: changes.append((pid, before and before["status"],
                                                                     after and after["status"])))
     assert changes == [("budi", "present", None), ("citra", None, "present"), ("ani", "present", "away")]
+
+
+def test_the_audience_count_is_kept_and_additive():
+    state = apply_state([person("ani")], audience=40)
+    assert state.audience == 40 and state == {"ani": person("ani")}
+    apply_diff(state, {"joins": [], "leaves": [], "updates": [], "audience": 41})
+    assert state.audience == 41 and state == {"ani": person("ani")}
+    apply_diff(state, {"joins": [person("budi")]})  # a diff without the count leaves it alone
+    assert state.audience == 41 and set(state) == {"ani", "budi"}
+    assert apply_state([person("ani")]).audience == 0

@@ -13,6 +13,7 @@ ENVELOPES = [
     wire.ToAdmitted(frame=CHAT),
     wire.ToAttendee(attendee="0b6f5a4e-1", frame='{"type":"signal","data":{"sdp":"v=0\\r\\n"}}'),
     wire.Admit(attendee="0b6f5a4e-2"),
+    wire.Listen(attendee="0b6f5a4e-2", audience=1),
     wire.Deny(attendee="0b6f5a4e-3", frame='{"type":"lobby.denied","reason":""}'),
     wire.Close(code=4403, attendee="0b6f5a4e-4"),
     wire.Close(code=4410),

@@ -89,6 +89,14 @@ ROOM_MESSAGES = {
     "lobby.deny": MODERATOR_ONLY,
     "media.mute_request": MODERATOR_ONLY,
     "room.set_status": MODERATOR_ONLY,
+    # Janus (issue 20): a listen-only observer gets a ticket that only receives.
+    "media.ticket": {"moderator", "admitted", "observer"},
+    "media.mute": MODERATOR_ONLY,
+    # The audience (issue 19): its members are paged to moderators only, who promote a listener
+    # (the observer) to speaker and back.
+    "audience.list": MODERATOR_ONLY,
+    "audience.promote": MODERATOR_ONLY,
+    "audience.demote": MODERATOR_ONLY,
 }
 
 WS_ROUTES = {route for route, *_rest in CONNECTS}
@@ -109,14 +117,20 @@ def room_message(message_type: str, role: str, ids: dict) -> dict:
         "lobby.admit_all": {"participants": [ids["admitted"]]},
         "lobby.deny": {"participant": ids["denied"], "reason": "Bukan pihak"},
         "media.mute_request": {"participant": other},
+        "media.ticket": {},
+        "media.mute": {"participant": other, "mute": True},
         "room.set_status": {"status": "open", "reason": ""},
+        "audience.list": {"offset": 0, "limit": 10},
+        "audience.promote": {"participant": ids["observer"]},
+        "audience.demote": {"participant": ids["observer"]},
     }[message_type] | {"type": message_type}
 
 
 # The moderator's order: let the defendant in first (the admitted one's messages and the signal
 # need them in the room), change the status last.
-MODERATOR_ORDER = ["lobby.admit", "lobby.admit_all", "lobby.deny", "heartbeat", "presence.sync", "chat.send",
-                   "hand.raise", "hand.lower", "signal", "media.state", "media.mute_request", "room.set_status"]
+MODERATOR_ORDER = ["lobby.admit", "lobby.admit_all", "lobby.deny", "audience.list", "audience.promote",
+                   "audience.demote", "heartbeat", "presence.sync", "chat.send", "hand.raise", "hand.lower", "signal",
+                   "media.state", "media.mute_request", "media.ticket", "media.mute", "room.set_status"]
 
 
 def test_every_room_message_type_has_a_row():
@@ -255,11 +269,22 @@ async def close_db_thread():
 # The room: every message type, every role.
 
 
-async def test_room_messages_by_role(daphne_server):
-    server = daphne_server
+@pytest.fixture
+def janus_env(tmp_path):
+    """The room's media server (issue 20), so that the media messages allowed draw no error."""
+    from tests.support.janus import JanusProcess
+
+    janus = JanusProcess(tmp_path / "janus").start()
+    yield janus.settings()
+    janus.stop()
+
+
+async def test_room_messages_by_role(daphne_factory, janus_env):
+    server = daphne_factory(**janus_env)
     world = await sync_to_async(_world)()
     seats, room = world["seats"], f"/ws/rooms/{world['public'].occurrence_id}/"
-    ids = {role: str(seats[role].pk) for role in ("admitted", "denied")} | {"moderator": str(seats["clerk"].pk)}
+    ids = {role: str(seats[role].pk) for role in ("admitted", "denied", "observer")} | {
+        "moderator": str(seats["clerk"].pk)}
     cookies = {
         "moderator": await sync_to_async(_signed_in)(world["users"]["clerk"]),
         "admitted": await asyncio.to_thread(session_cookie, server.base_url, seats["admitted"].join_path),

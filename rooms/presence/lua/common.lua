@@ -25,10 +25,19 @@ local function build(r, away, room, aid)
   end
   return info..',"status":"'..status..'","connections":'..n..',"hand_raised":'..hand..media..'}', adm
 end
+-- As build, for the lists: an admitted audience member is never listed, and counted while connected
+-- -> entry or nil, visible to non-moderators, counted.
+local function view(r, away, room, aid)
+  local entry, adm = build(r, away, room, aid)
+  if adm and redis.call('SISMEMBER', r..'aud', aid) == 1 then
+    return nil, false, tonumber(redis.call('HGET', r..'n', aid) or '0') > 0
+  end
+  return entry, adm, false
+end
 -- Rooms nobody touches for a week leave nothing behind in Redis.
 local function touch(r)
   for _, suffix in ipairs({'info', 'n', 'adm', 'hand', 'media', 'camera', 'microphone', 'listed', 'plisted',
-                           'seq', 'pseq', 'pending', 'flushed'}) do
+                           'seq', 'pseq', 'pending', 'flushed', 'aud', 'counted'}) do
     redis.call('EXPIRE', r..suffix, 604800)
   end
 end
@@ -41,5 +50,6 @@ local function gone(r, away, room, aid)
   redis.call('HDEL', r..'n', aid)
   redis.call('SREM', r..'adm', aid)
   redis.call('SREM', r..'hand', aid)
+  redis.call('SREM', r..'aud', aid)
   redis.call('ZREM', away, room..'|'..aid)
 end

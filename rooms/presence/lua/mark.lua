@@ -1,4 +1,4 @@
--- ARGV: prefix, room, aid, mode ("admit" | "raise" | "lower" | "drop" | "media"), then for "media"
+-- ARGV: prefix, room, aid, mode ("admit" | "raise" | "lower" | "drop" | "media" | "listen" | "speak"), then for "media"
 -- "1"/"0" for each of MEDIA_FLAGS -> non-zero when something changed
 local p, room, aid, mode = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local r = p..'r:'..room..':'
@@ -6,6 +6,13 @@ if not redis.call('HGET', r..'info', aid) then return 0 end
 if mode == 'admit' then return redis.call('SADD', r..'adm', aid) end
 if mode == 'raise' then return redis.call('SADD', r..'hand', aid) end
 if mode == 'lower' then return redis.call('SREM', r..'hand', aid) end
+if mode == 'speak' then return redis.call('SREM', r..'aud', aid) end
+if mode == 'listen' then
+  if redis.call('SADD', r..'aud', aid) == 0 then return 0 end
+  redis.call('SREM', r..'hand', aid)
+  media_off(r, aid)
+  return 1
+end
 if mode == 'media' then
   if tonumber(redis.call('HGET', r..'n', aid) or '0') <= 0 then return 0 end
   local changed = 0

@@ -156,6 +156,10 @@ export function setUpPeople({ bus, session, send, T }) {
     byId("people-count").textContent = inside;
     byId("listeners-count").textContent = listening;
     show(byId("listeners-block"), listening > 0);
+    // The audience (listen-only members) is counted, never listed.
+    const audience = byId("audience-count");
+    audience.hidden = !session.presence.audience;
+    audience.textContent = format(T.listening, { count: session.presence.audience });
     if (waiting && !waiting.children.length) { waiting.appendChild(make("li", { className: "muted", text: T.nobody_waiting })); }
     const mine = mineNow();
     if (byId("hand")) { byId("hand").textContent = mine && mine.hand_raised ? T.lower_hand : T.raise_hand; }

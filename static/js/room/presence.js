@@ -1,20 +1,22 @@
 // The one JavaScript implementation of applying presence.state and presence.diff
 // (docs/protocol.md), after Phoenix.Presence's syncState / syncDiff. No DOM: node tests import it.
 //
-// The state is {seq, people}: the last sequence number applied and a Map of participant id →
-// participant. Every diff carries the next sequence number; a diff already covered is ignored,
+// The state is {seq, people, audience}: the last sequence number applied, a Map of participant id →
+// participant, and how many listen-only members (the audience) are in the room, counted and never
+// listed. Every diff carries the next sequence number; a diff already covered is ignored,
 // and one that skips a number means a diff was lost: the client asks for a fresh presence.state
 // ({"type": "presence.sync"}) and applies nothing until that snapshot arrives.
 
 export function newPresence() {
-  return { seq: 0, people: new Map() };
+  return { seq: 0, people: new Map(), audience: 0 };
 }
 
 // The whole room: replaces everything known (a fresh Map, so that holders of the old one see the
-// list they had until they ask again).
+// list they had until they ask again). "audience" is additive: a frame without it counts none.
 export function syncState(state, snapshot) {
   state.people = new Map();
   snapshot.participants.forEach((p) => state.people.set(p.id, p));
+  state.audience = snapshot.audience || 0;
   state.seq = snapshot.seq;
   return state;
 }
@@ -27,5 +29,6 @@ export function syncDiff(state, diff) {
   state.seq = diff.seq;
   diff.joins.concat(diff.updates).forEach((p) => state.people.set(p.id, p));
   diff.leaves.forEach((p) => state.people.delete(p.id));
+  if (typeof diff.audience === "number") { state.audience = diff.audience; }
   return "applied";
 }

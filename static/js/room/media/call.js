@@ -4,6 +4,7 @@
 import { byId, readJSON } from "../../lib/dom.js";
 import { strings } from "../../lib/i18n.js";
 import { createDevices, supported } from "./devices.js";
+import { createJanus } from "./janus.js";
 import { createPeers } from "./peers.js";
 import { clearTiles, message, renderControls, selfTile } from "./tiles.js";
 
@@ -23,7 +24,8 @@ export function setUpMedia({ bus, send }) {
     micOn: false,
   };
   const { setup, T } = call;
-  const peers = createPeers(call);
+  const janus = setup.mode === "janus";
+  const peers = janus ? createJanus(call) : createPeers(call);
   const devices = createDevices(call, useStream);
   let admittedAt = null;
   let previewStarted = false;
@@ -32,7 +34,7 @@ export function setUpMedia({ bus, send }) {
   function admitted() {
     section.hidden = false;
     if (admittedAt === null) { admittedAt = performance.now(); }
-    if (setup.mode !== "mesh" || !setup.may_send) { return; }
+    if ((setup.mode !== "mesh" && !janus) || !setup.may_send) { return; }
     if (!window.isSecureContext) { message(T.insecure); return; }
     if (!supported()) { message(T.unsupported); return; }
     if (!previewStarted) {
@@ -87,6 +89,7 @@ export function setUpMedia({ bus, send }) {
     renderControls(call);
     announce();
     peers.sync();
+    if (janus) { send({ type: "media.ticket" }); }
   }
 
   function leaveCall() {
@@ -120,10 +123,12 @@ export function setUpMedia({ bus, send }) {
       wasDisconnected = false;
       peers.closeAll();
       announce();
+      if (janus) { send({ type: "media.ticket" }); }
     }
     peers.sync();
   });
   bus.on("signal", (m) => peers.onSignal(m.from, m.data));
+  bus.on("media.ticket", (ticket) => { if (janus && call.joined) { peers.start(ticket); } });
   bus.on("media.mute_request", () => {
     if (call.micOn) {
       call.micOn = false;

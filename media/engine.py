@@ -1,0 +1,21 @@
+"""Janus as the rooms' media engine (``rooms.policies.register_media_engine``): rooms asks it, and
+never imports this app."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from media import services
+
+
+class JanusEngine:
+    mode = "janus"
+
+    def enabled(self) -> bool:
+        return bool(settings.JANUS_URL)
+
+    def ticket(self, *, occurrence, attendee, policy, moderator: bool) -> dict:
+        return services.media_ticket(occurrence=occurrence, attendee=attendee, policy=policy, moderator=moderator)
+
+    def mute(self, *, occurrence, attendee, mute: bool) -> int:
+        return services.media_mute(occurrence=occurrence, attendee=attendee, mute=mute)

@@ -1,0 +1,50 @@
+"""Which Janus server holds a sitting's room, and the tokens Hadir gave the people it admitted."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from scheduling.models import Attendee, Occurrence
+
+
+class JanusRoom(models.Model):
+    """A sitting's VideoRoom on one Janus server, created with a secret (Hadir alone edits it) and a
+    pin (given with each ticket, so a token for one sitting opens no other)."""
+
+    occurrence = models.OneToOneField(Occurrence, on_delete=models.CASCADE, related_name="janus_room")
+    server = models.CharField(_("Janus server"), max_length=300)
+    admin_server = models.CharField(_("Janus admin API"), max_length=300)
+    room = models.BigIntegerField(unique=True)
+    secret = models.CharField(max_length=64)
+    pin = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.server} room {self.room}"
+
+    @property
+    def janus(self):
+        from media.servers import janus_server
+
+        return janus_server(url=self.server, admin_url=self.admin_server)
+
+
+class MediaGrant(models.Model):
+    """One admitted person's token for a sitting's Janus room: added to Janus's core (and, for those
+    who may send, to the room's list of publishers); revoked when they are removed or the sitting ends."""
+
+    janus_room = models.ForeignKey(JanusRoom, on_delete=models.CASCADE, related_name="grants")
+    attendee = models.ForeignKey(Attendee, on_delete=models.CASCADE, related_name="media_grants")
+    token = models.CharField(max_length=64, unique=True)
+    may_publish = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["janus_room", "attendee"], condition=models.Q(revoked_at__isnull=True),
+                                    name="one_live_media_grant_per_attendee"),
+        ]
+
+    def __str__(self):
+        return f"{self.attendee_id} in {self.janus_room_id}"

@@ -1,0 +1,70 @@
+"""The room's audience on the socket: a moderator pages through it, promotes a listener to speaker
+and sends them back (PROTOCOL.md, ``audience.*``). Who listens only is the policy's answer
+(``RoomPolicy.is_audience``); the store counts them (``rooms.presence``). A promotion lasts while the
+listener stays: a new socket of theirs enters as the door says, in the audience.
+
+Handlers of ``rooms.consumers.HANDLERS`` (``consumer`` is its ``RoomConsumer``, typed ``Any``: it
+imports this module), kept apart to keep the consumer under 400 lines.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from rooms import messages, wire
+from rooms.errors import Invalid
+from rooms.live.presence import presence_audience_set
+from rooms.presence.encoding import audience_page_frame
+
+
+async def audience_list(consumer: Any, message: dict) -> None:
+    """A moderator pages through the audience (its members are listed to nobody else)."""
+    consumer.require_moderator()
+    offset, limit = messages.audience_page(message)
+    total, members = await consumer.hub.store.audience_page(room=consumer.room_id, offset=offset, limit=limit)
+    await consumer.push(audience_page_frame(offset, total, members))
+
+
+async def audience_promote(consumer: Any, message: dict) -> None:
+    """A moderator lets a listener speak (listed, may chat, raise a hand and join the call) while here."""
+    await _audience_move(consumer, message, audience=False)
+
+
+async def audience_demote(consumer: Any, message: dict) -> None:
+    """A moderator sends a promoted listener back to the audience."""
+    await _audience_move(consumer, message, audience=True)
+
+
+async def _audience_move(consumer: Any, message: dict, *, audience: bool) -> None:
+    consumer.require_moderator()
+    attendee = await consumer.invited(message)
+    target = str(attendee.pk)
+    if not consumer.entry.policy.is_audience(attendee) or target not in await consumer.hub.store.present(
+        room=consumer.room_id
+    ):
+        raise Invalid(_("That participant is not a listener in the room."))
+    if not await presence_audience_set(hub=consumer.hub, room_id=consumer.room_id, attendee_id=target,
+                                       audience=audience):
+        raise Invalid(
+            _("That listener is in the audience already.") if audience else _("That listener speaks already.")
+        )
+    await consumer.hub.publish(consumer.room_id, wire.Listen(attendee=target, audience=int(audience)))
+
+
+async def audience_moved(consumer: Any, audience: bool) -> None:
+    """This socket's attendee was moved into the audience (the policy's rights again) or made a speaker
+    (chat, hand and media) while they stay (``wire.Listen``, on whichever process a moderator decided)."""
+    entry = consumer.entry
+    entry.audience = audience
+    entry.may = {action: not audience or bool(entry.policy.may_send(entry.attendee, action)) for action in entry.may}
+    await consumer.push_live(json.dumps({"type": "audience.demoted" if audience else "audience.promoted"}))
+
+
+AUDIENCE_HANDLERS = {
+    "audience.list": audience_list,
+    "audience.promote": audience_promote,
+    "audience.demote": audience_demote,
+}
