@@ -224,7 +224,7 @@ class HearingParticipant(models.Model):
         verbose_name=_("interprets for"),
     )
     # An observer's place: which browser session and which client address took it, as keyed hashes
-    # (``hearings.services.observer_join``), so that neither can be hoarded; never the raw values.
+    # (``hearings.observers.observer_join``), so that neither can be hoarded; never the raw values.
     observer_session = models.CharField(max_length=32, blank=True, editable=False, db_index=True)
     observer_address = models.CharField(max_length=32, blank=True, editable=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)

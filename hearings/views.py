@@ -17,7 +17,7 @@ from config.exports import table_response
 from config.forms import add_service_error
 from config.proxy import request_address
 from feedback.selectors import event_feedback
-from hearings import ical, policies, selectors, services
+from hearings import ical, observers, policies, selectors, services
 from hearings.forms import CaseForm, HearingForm, ObserverForm, ParticipantForm, StatusForm
 from hearings.models import FINAL_STATUSES, Case, CaseType, Court, Hearing, Status
 from scheduling.ical import FEED_CONTENT_TYPE
@@ -251,7 +251,7 @@ def observe(request, token):
         request.session.save()
     if request.method == "POST" and form.is_valid():
         try:
-            attendee = services.observer_join(
+            attendee = observers.observer_join(
                 hearing=hearing, name=form.cleaned_data["name"], session_key=request.session.session_key,
                 client_address=request_address(request),
             )

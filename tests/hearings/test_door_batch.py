@@ -9,14 +9,16 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from hearings import services
+from hearings import observers as hearing_observers
 from rooms.selectors import Knock, room_entries
 from rooms.sessions import remember_attendee
 
 
 def observers(hearing, count: int) -> list:
     return [
-        services.observer_join(hearing=hearing, name=f"Warga {n}", session_key=f"{hearing.pk}-{n}", client_address="")
+        hearing_observers.observer_join(
+            hearing=hearing, name=f"Warga {n}", session_key=f"{hearing.pk}-{n}", client_address="",
+        )
         for n in range(count)
     ]
 

@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from feedback import services as feedback
-from hearings import services
+from hearings import observers, services
 from hearings.models import Role, Status
 from notifications.models import Message
 from rooms.models import AttendanceInterval
@@ -24,7 +24,7 @@ def test_a_concluded_hearing_asks_those_present_with_an_address(schedule, clerk,
     absent = services.participant_add(hearing=hearing, role=Role.EXPERT, by=clerk,
                                       person=services.Person("Ahli Absen", "ahli@example.org")).attendee
     hearing = bring_to(hearing, Status.OPEN, by=clerk)
-    observer = services.observer_join(hearing=hearing, name="Warga", session_key="s1", client_address="192.0.2.7")
+    observer = observers.observer_join(hearing=hearing, name="Warga", session_key="s1", client_address="192.0.2.7")
     now = timezone.now()
     for seat in [witness, observer, *hearing.event.attendees.filter(hearing_role__role__in=[Role.CLERK,
                                                                                           Role.PRESIDING_JUDGE])]:

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from hearings import services
+from hearings import observers, services
 from hearings.errors import HearingError
 from hearings.models import Case, Court, Hearing, HearingParticipant, Role, Status
 from scheduling.models import Attendee, Event
@@ -116,7 +116,7 @@ def test_services_refuse_control_characters_whoever_calls_them(court, clerk, cas
     with pytest.raises(HearingError):
         services.participant_add(hearing=hearing, role=Role.WITNESS, by=clerk, person=services.Person(INJECTION))
     with pytest.raises(HearingError):
-        services.observer_join(hearing=hearing, name=INJECTION, session_key="s", client_address="192.0.2.1")
+        observers.observer_join(hearing=hearing, name=INJECTION, session_key="s", client_address="192.0.2.1")
     with pytest.raises(HearingError):
         services.hearing_schedule(
             case=case,

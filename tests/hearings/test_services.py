@@ -6,7 +6,7 @@ import icalendar
 import pytest
 from django.utils import timezone
 
-from hearings import services
+from hearings import observers, services
 from hearings.errors import HearingError, HearingForbidden
 from hearings.models import ALLOWED_ROLES, Case, CaseType, Hearing, HearingParticipant, Role, Status
 from notifications.models import Message
@@ -207,18 +207,18 @@ def test_observers(hearing, schedule, clerk):
     hearing.observer_capacity = 1
     hearing.save()
     browser = {"session_key": "sesi-1", "client_address": "192.0.2.1"}
-    attendee = services.observer_join(hearing=hearing, name=" Warga ", **browser)
+    attendee = observers.observer_join(hearing=hearing, name=" Warga ", **browser)
     assert attendee.role == Role.OBSERVER and attendee.name == "Warga"
     assert not Message.objects.filter(attendee=attendee).exists()
-    assert services.observer_join(hearing=hearing, name="Lagi", **browser) == attendee  # the same place
+    assert observers.observer_join(hearing=hearing, name="Lagi", **browser) == attendee  # the same place
     another = {"session_key": "sesi-2", "client_address": "192.0.2.2"}
     with pytest.raises(HearingError, match="taken"):
-        services.observer_join(hearing=hearing, name="Warga Dua", **another)
+        observers.observer_join(hearing=hearing, name="Warga Dua", **another)
     with pytest.raises(HearingError, match="name"):
-        services.observer_join(hearing=hearing, name="  ", **another)
+        observers.observer_join(hearing=hearing, name="  ", **another)
     closed = schedule(is_public=False)
     with pytest.raises(HearingForbidden):
-        services.observer_join(hearing=closed, name="Warga", **another)
+        observers.observer_join(hearing=closed, name="Warga", **another)
     with pytest.raises(HearingError, match="closed hearing"):
         services.participant_add(hearing=closed, role=Role.OBSERVER, by=clerk, person=services.Person("W"))
     assert not closed.participants.filter(role=Role.OBSERVER).exists()

@@ -33,6 +33,7 @@ from django.db import connections
 from django.test import Client
 from django.utils import timezone
 
+from hearings import observers as hearing_observers
 from hearings import services as hearings
 from hearings.models import CaseType, CourtMembership, Role
 from rooms.consumers import HANDLERS
@@ -186,7 +187,7 @@ def _observer(hearing):
     """A member of the public takes a place through the observer link (its browser session)."""
     session = SessionStore()
     session.create()
-    return hearings.observer_join(hearing=hearing, name="Warga", session_key=session.session_key,
+    return hearing_observers.observer_join(hearing=hearing, name="Warga", session_key=session.session_key,
                                   client_address="127.0.0.1")
 
 
