@@ -79,6 +79,10 @@ class ClassroomForm(forms.Form):
         max_value=MAX_MINUTES,
         initial=10,
     )
+    students_wait = forms.BooleanField(
+        label=_("Students wait in the lobby until a teacher opens the room"), required=False,
+        help_text=_("Otherwise the room opens by itself at the start of each meeting."),
+    )
 
     def __init__(self, *args, schools=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -82,6 +82,10 @@ class Classroom(models.Model):
     left_early_minutes = models.PositiveIntegerField(
         _("left early when leaving more than (minutes before the end)"), default=10
     )
+    # The room opens by itself at the start of each meeting unless students wait to be let in.
+    students_wait = models.BooleanField(
+        _("students wait in the lobby until a teacher opens the room"), default=False,
+    )
     enrolment_code = models.CharField(
         _("self-enrolment code"), max_length=16, unique=True, default=new_enrolment_code, editable=False
     )

@@ -9,6 +9,7 @@ the existence of other people's classes is not revealed.
 from __future__ import annotations
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -124,6 +125,21 @@ class ClassroomRoomPolicy(RoomPolicy):
         if self.is_moderator(attendee):
             return True
         return attendee.role == STUDENT and status in self.entry_statuses
+
+    def opens_at_start(self, occurrence) -> str | None:
+        """The class's room opens by itself at the start (its students enter), unless the class
+        says students wait for a teacher."""
+        classroom = Classroom.objects.filter(class_events__event_id=occurrence.event_id).only("students_wait").first()
+        return None if classroom is None or classroom.students_wait else "open"
+
+    def next_steps(self, occurrence, attendee, *, moderator: bool) -> list[tuple[str, str]]:
+        if not moderator:
+            return []
+        classroom = Classroom.objects.filter(class_events__event_id=occurrence.event_id).only("pk").first()
+        if classroom is None:
+            return []
+        return [(gettext("The meeting's attendance"),
+                 reverse("classrooms:meeting", args=[classroom.pk, occurrence.pk]))]
 
 
 CLASS_ROOM_POLICY = ClassroomRoomPolicy()

@@ -4,6 +4,10 @@ Policies answer questions; what a status change does to the hearing is ``hearing
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,6 +15,8 @@ from hearings.conflicts import next_date_check
 from hearings.models import (
     FINAL_STATUSES,
     MODERATOR_ROLES,
+    NEEDS_DATE,
+    NEEDS_REASON,
     REQUIRED_FOR_SESSION,
     TRANSITIONS,
     Court,
@@ -29,6 +35,35 @@ LISTEN_ONLY_ROLES = (Role.OBSERVER,)
 AUDIO_ONLY_ROLES = (Role.WITNESS,)
 
 
+@dataclass
+class DoorBatch:
+    """What ``HearingRoomPolicy.prepare`` loads for a batch of door checks."""
+
+    public_events: set = field(default_factory=set)
+    # attendee id -> {"accompanies": …} / {"companions": […]}, for the batch's seats with an interpreter link
+    links: dict = field(default_factory=dict)
+
+
+def interpreter_links(attendees) -> dict:
+    """Who interprets for whom among ``attendees`` (and their partners), in one query: attendee id
+    -> the ``links`` of ``HearingRoomPolicy``."""
+    ids = [a.pk for a in attendees if a.role != Role.OBSERVER]
+    if not ids:
+        return {}
+    pairs = (
+        HearingParticipant.objects.filter(role=Role.INTERPRETER, attendee__removed_at__isnull=True)
+        .filter(Q(attendee_id__in=ids) | Q(interprets_for__attendee_id__in=ids))
+        .values_list("attendee_id", "attendee__name", "interprets_for__attendee_id", "interprets_for__attendee__name")
+        .order_by("attendee__name")
+    )
+    links: dict = {}
+    for interpreter, interpreter_name, person, person_name in pairs:
+        links.setdefault(interpreter, {})["accompanies"] = {"id": str(person), "name": person_name}
+        links.setdefault(person, {}).setdefault("companions", []).append(
+            {"id": str(interpreter), "name": interpreter_name})
+    return links
+
+
 class HearingRoomPolicy(RoomPolicy):
     statuses = {status.value: status.label for status in Status}
     initial_status = Status.SCHEDULED.value
@@ -36,6 +71,30 @@ class HearingRoomPolicy(RoomPolicy):
     final_statuses = tuple(str(s) for s in FINAL_STATUSES)
     # Nobody but the bench and the clerk enters without being admitted.
     entry_statuses = ()
+    # A witness is kept out until called: the lobby is never emptied at once.
+    admit_all = False
+
+    def fields(self, status: str) -> tuple[str, ...]:
+        return (("reason",) if status in NEEDS_REASON else ()) + (("next_at",) if status in NEEDS_DATE else ())
+
+    def link_labels(self) -> dict[str, str]:
+        return {
+            "accompanies": _("interprets for %(name)s"),
+            "without": _("admitted without their interpreter (%(names)s)"),
+            "both": _("Admit with interpreter"),
+        }
+
+    def links(self, attendee, *, prepared: DoorBatch | None = None) -> dict:
+        if prepared is not None:
+            return prepared.links.get(attendee.pk, {})
+        return interpreter_links([attendee]).get(attendee.pk, {})
+
+    def next_steps(self, occurrence, attendee, *, moderator: bool) -> list[tuple[str, str]]:
+        hearing = Hearing.objects.filter(occurrence=occurrence).only("pk").first() if moderator else None
+        if hearing is None:
+            return []
+        return [(_("The hearing's record"), reverse("hearings:record", args=[hearing.pk])),
+                (_("The hearing's page"), reverse("hearings:hearing", args=[hearing.pk]))]
 
     def video_settings(self, occurrence) -> Court | None:
         return Court.objects.filter(cases__hearings__event_id=occurrence.event_id).first()
@@ -54,31 +113,25 @@ class HearingRoomPolicy(RoomPolicy):
     def enters_directly(self, attendee, *, status: str) -> bool:
         return self.is_moderator(attendee)
 
-    def prepare(self, *, occurrences, attendees) -> set:
-        """The events of the batch's public hearings: one query, what ``may_enter`` asks per observer."""
-        return set(
-            Hearing.objects.filter(event_id__in={o.event_id for o in occurrences}, is_public=True)
-            .values_list("event_id", flat=True)
+    def prepare(self, *, occurrences, attendees) -> DoorBatch:
+        """The events of the batch's public hearings (what ``may_enter`` asks per observer) and who
+        interprets for whom (``links``): a query each, the second only for a batch with parties."""
+        events = {o.event_id for o in occurrences}
+        return DoorBatch(
+            public_events=set(
+                Hearing.objects.filter(event_id__in=events, is_public=True).values_list("event_id", flat=True)
+            ),
+            links=interpreter_links([a for a in attendees if a.event_id in events]),
         )
 
-    def may_enter(self, attendee, *, prepared: set | None = None) -> bool:
+    def may_enter(self, attendee, *, prepared: DoorBatch | None = None) -> bool:
         """A closed hearing has no public: observers are refused (4403)."""
         if attendee.role != Role.OBSERVER:
             return True
         if prepared is not None:
-            return attendee.event_id in prepared
+            return attendee.event_id in prepared.public_events
         hearing = Hearing.objects.filter(event_id=attendee.event_id).only("is_public").first()
         return hearing is not None and hearing.is_public
-
-    def admitted_with(self, attendee) -> list:
-        """The interpreters of the person admitted, and the person an admitted interpreter serves."""
-        participant = HearingParticipant.objects.filter(attendee=attendee).first()
-        if participant is None:
-            return []
-        linked = [p.attendee for p in participant.interpreters.select_related("attendee")]
-        if participant.interprets_for_id:
-            linked.append(participant.interprets_for.attendee)
-        return [a for a in linked if a.is_active]
 
     def may_send(self, attendee, action: str) -> bool:
         return attendee.role not in LISTEN_ONLY_ROLES

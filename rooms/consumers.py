@@ -330,6 +330,13 @@ async def lobby_admit(consumer: RoomConsumer, message: dict) -> None:
     )
 
 
+async def lobby_admit_all(consumer: RoomConsumer, message: dict) -> None:
+    consumer.require_moderator()
+    await database_sync_to_async(services.lobby_admit_all)(
+        occurrence=consumer.entry.occurrence, attendee_ids=messages.participant_ids(message),
+        by=consumer.entry.attendee, reason=messages.text(message, "reason"))
+
+
 async def lobby_deny(consumer: RoomConsumer, message: dict) -> None:
     consumer.require_moderator()
     attendee = await consumer.invited(message)
@@ -345,8 +352,7 @@ async def room_set_status(consumer: RoomConsumer, message: dict) -> None:
     status, next_at = messages.status_change(message)
     await database_sync_to_async(services.room_status_set)(
         occurrence=consumer.entry.occurrence, status=status, by=consumer.entry.attendee,
-        reason=messages.text(message, "reason"), next_at=next_at,
-    )
+        reason=messages.text(message, "reason"), next_at=next_at)
 
 
 async def signal(consumer: RoomConsumer, message: dict) -> None:
@@ -363,6 +369,7 @@ HANDLERS = {
     "hand.raise": hand_raise,
     "hand.lower": hand_lower,
     "lobby.admit": lobby_admit,
+    "lobby.admit_all": lobby_admit_all,
     "lobby.deny": lobby_deny,
     "room.set_status": room_set_status,
     "signal": signal,

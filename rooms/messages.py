@@ -93,16 +93,40 @@ def participant_id(message: dict) -> uuid.UUID:
         raise Invalid(_("“participant” must be a participant id.")) from None
 
 
+MAX_ADMIT_AT_ONCE = 500
+
+
+def participant_ids(message: dict) -> set[uuid.UUID] | None:
+    """``lobby.admit_all``: the ids listed in ``participants``, or None when it is absent (everyone waiting)."""
+    listed = message.get("participants")
+    if listed is None:
+        return None
+    try:
+        keys = {uuid.UUID(str(p)) for p in listed} if isinstance(listed, list) else set()
+    except ValueError:
+        keys = set()
+    if not 1 <= len(keys) <= MAX_ADMIT_AT_ONCE or len(keys) != len(listed):
+        raise Invalid(
+            _("“participants” must be a list of 1 to %(count)d participant ids.") % {"count": MAX_ADMIT_AT_ONCE}
+        )
+    return keys
+
+
 def status_change(message: dict) -> tuple[str, datetime | None]:
-    """``room.set_status``: the status, and the next date (with its offset) if given."""
+    """``room.set_status``: the status, and the next date if given (naive: the service reads it in the
+    event's zone)."""
     status = message.get("status")
     if not isinstance(status, str):
         raise Invalid(_("“status” is required."))
     next_at = None
     if message.get("next_at"):
-        next_at = parse_datetime(str(message["next_at"])) if isinstance(message["next_at"], str) else None
-        if next_at is None or next_at.tzinfo is None:
-            raise Invalid(_("“next_at” must be a date and time with its offset (ISO 8601)."))
+        try:
+            next_at = parse_datetime(message["next_at"]) if isinstance(message["next_at"], str) else None
+        except ValueError:
+            next_at = None
+        if next_at is None:
+            raise Invalid(_("“next_at” must be a date and time (ISO 8601); without an offset it is read in the "
+                            "session's time zone."))
     return status, next_at
 
 

@@ -77,8 +77,39 @@ class RoomPolicy:
     def enters_directly(self, attendee: Attendee, *, status: str) -> bool:
         return self.is_moderator(attendee) or status in self.entry_statuses
 
-    def admitted_with(self, attendee: Attendee) -> list[Attendee]:
-        """Others admitted together with this one (an interpreter with the person interpreted for)."""
+    # Whether a moderator may let everyone waiting in at once (``lobby.admit_all`` without a list).
+    admit_all = True
+
+    def fields(self, status: str) -> tuple[str, ...]:
+        """What a moderator gives to move the session to ``status``, besides the status: "reason"
+        (required) and "next_at" (the next sitting, read in the event's zone). The room's controls
+        show only these; an optional reason is always offered."""
+        return ()
+
+    def opens_at_start(self, occurrence: Occurrence) -> str | None:
+        """The status the room takes by itself at the sitting's start when still in
+        ``initial_status`` (``rooms.services.room_open_when_due``), or None: a moderator opens it."""
+        return None
+
+    def links(self, attendee: Attendee, *, prepared: Any = None) -> dict:
+        """Who comes with whom, shown to the room's moderators: ``{"accompanies": {"id", "name"}}``
+        for someone who comes with another (an interpreter), ``{"companions": [{"id", "name"}, …]}``
+        for the one others come with; ``{}`` for most. Admitting one never admits the other: a
+        moderator admits both on purpose (``lobby.admit_all`` with both listed)."""
+        return {}
+
+    def link_labels(self) -> dict[str, str | Promise]:
+        """The words for ``links`` on the room page, in the current language: "accompanies"
+        ("with %(name)s"), "without" (admitted while a companion is not) and "both" (the button)."""
+        return {
+            "accompanies": _("with %(name)s"),
+            "without": _("admitted without %(names)s"),
+            "both": _("Admit both"),
+        }
+
+    def next_steps(self, occurrence: Occurrence, attendee: Attendee, *, moderator: bool) -> list[tuple[str, str]]:
+        """Links (label, url) offered once the session has ended: for moderators what follows
+        (attendance, the record); the room adds a way home."""
         return []
 
     def may_send(self, attendee: Attendee, action: str) -> bool:
@@ -177,3 +208,8 @@ def register_policy(kind: str, policy: RoomPolicy) -> None:
 
 def policy_for(event: Event) -> RoomPolicy:
     return _registry.get(event.kind, DEFAULT_POLICY)
+
+
+def initial_statuses() -> set[str]:
+    """The statuses rooms start in, over every registered policy and the default."""
+    return {policy.initial_status for policy in (DEFAULT_POLICY, *_registry.values())}

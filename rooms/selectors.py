@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from config.templatetags.hadir import zone_abbreviation
 from rooms.models import Admission, AttendanceInterval, ChatMessage, RoomState
 from rooms.policies import RoomPolicy, acts_as_moderator, enters_directly, media_engine, policy_for
 from rooms.presence import participant_info
@@ -70,12 +71,19 @@ def room_is_over(occurrence: Occurrence, status: str, policy: RoomPolicy, now: d
     return occurrence.is_cancelled or status in policy.final_statuses or now >= room_window(occurrence)[1]
 
 
-def participant_of(attendee: Attendee, policy: RoomPolicy, *, moderator: bool) -> str:
+def participant_of(attendee: Attendee, policy: RoomPolicy, *, moderator: bool, prepared: Any = None,
+                   linked: bool = True) -> str:
     """``moderator``: whether the one holding the seat moderates (``acts_as_moderator``), not
-    whether the seat does."""
+    whether the seat does. A listen-only role carries ``listener``; with ``linked``, who comes with
+    whom (``RoomPolicy.links``; ``prepared``: what the policy loaded for the door's batch)."""
+    extra: dict = {}
+    if not policy.may_send(attendee, "chat"):
+        extra["listener"] = True
+    if linked:
+        extra.update(policy.links(attendee, prepared=prepared))
     return participant_info(
         attendee_id=str(attendee.pk), name=attendee.name, role=attendee.role,
-        role_label=str(policy.role_label(attendee)), moderator=moderator,
+        role_label=str(policy.role_label(attendee)), moderator=moderator, extra=extra,
     )
 
 
@@ -200,7 +208,7 @@ def _entry_before_the_lobby(scope: dict, occurrence: Occurrence | None, links: l
     moderator = acts_as_moderator(policy, attendee, user)
     return Entry(
         occurrence=occurrence, attendee=attendee, policy=policy, status=status, moderator=moderator,
-        admitted=moderator, info=participant_of(attendee, policy, moderator=moderator),
+        admitted=moderator, info=participant_of(attendee, policy, moderator=moderator, prepared=prepared.get(policy)),
         may={action: bool(policy.may_send(attendee, action)) for action in ("chat", "hand", "signal")},
         audience=not moderator and bool(policy.is_audience(attendee)), closes_at=closes_at,
     )
@@ -219,9 +227,11 @@ def room_hello(entry: Entry, *, connections: int) -> dict:
             "status": entry.status.status, "reason": entry.status.reason,
             "next_at": entry.status.next_at.isoformat() if entry.status.next_at else None,
             "starts_at": occurrence.start.isoformat(), "ends_at": occurrence.end.isoformat(),
-            "timezone": occurrence.event.timezone,
+            "timezone": occurrence.event.timezone, "zone_label": zone_abbreviation(occurrence.event.timezone),
             "statuses": {key: str(label) for key, label in policy.statuses.items()},
             "transitions": {key: list(value) for key, value in policy.transitions.items()},
+            "fields": {key: list(policy.fields(key)) for key in policy.statuses},
+            "final": list(policy.final_statuses), "admit_all": bool(policy.admit_all),
             "heartbeat_seconds": settings.HADIR_HEARTBEAT_SECONDS,
         },
     }
@@ -244,7 +254,7 @@ def chat_history(*, occurrence: Occurrence, limit: int = CHAT_HISTORY) -> list[s
         .order_by("-sent_at", "-id")[:limit]
     )
     return [
-        chat_frame(message, participant_of(message.attendee, policy, moderator=message.as_moderator))
+        chat_frame(message, participant_of(message.attendee, policy, moderator=message.as_moderator, linked=False))
         for message in reversed(recent)
     ]
 
@@ -264,6 +274,16 @@ def present_attendees(occurrence: Occurrence) -> list[Attendee]:
     """Admitted attendees with a live connection (what a policy's ``check_transition`` sees)."""
     ids = [p["id"] for p in room_presence(occurrence) if p["status"] == "present"]
     return list(Attendee.objects.filter(pk__in=ids))
+
+
+def lobby_refused(occurrence: Occurrence) -> list[Attendee]:
+    """Who was refused or sent out of this sitting (still invited): they can be let back in."""
+    return list(
+        Attendee.objects.filter(
+            admissions__occurrence=occurrence, admissions__decision=Admission.Decision.DENIED,
+            removed_at__isnull=True,
+        ).order_by("name")
+    )
 
 
 @dataclass

@@ -7,9 +7,10 @@ import json
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,7 @@ from config import metrics
 from rooms import selectors, signals, wire
 from rooms.errors import Forbidden, Invalid
 from rooms.models import Admission, AttendanceInterval, AuditEntry, ChatMessage, RoomState
-from rooms.policies import TransitionRefused, policy_for
+from rooms.policies import TransitionRefused, initial_statuses, policy_for
 from rooms.publish import publish_on_commit
 from scheduling.models import Attendee, Occurrence
 
@@ -46,9 +47,12 @@ def room_status_set(
     """Change the session's status: the policy decides, the audit log records, the domain app acts
     (``rooms.signals.room_status_changed``), every socket hears.
 
-    ``by`` is the moderator's attendee, or None for the system (a scheduled job).
+    ``by`` is the moderator's attendee, or None for the system (a scheduled job). A ``next_at``
+    without a zone is read in the event's zone (a court's "09:00" is 09:00 WIB wherever typed).
     """
     policy = policy_for(occurrence.event)
+    if next_at is not None and timezone.is_naive(next_at):
+        next_at = timezone.make_aware(next_at, ZoneInfo(occurrence.event.timezone))
     _require_moderator(occurrence, by)
     if status not in policy.statuses:
         raise Invalid(_("Unknown status “%(status)s”.") % {"status": status})
@@ -86,22 +90,71 @@ def room_status_set(
     return result
 
 
-def _check_lobby(occurrence: Occurrence, attendee: Attendee, by: Attendee | None) -> None:
+def room_open_when_due(*, occurrence: Occurrence, now: datetime | None = None) -> None:
+    """Open the room by itself once the sitting has started, where its policy says so (a class,
+    unless its students wait): the status moves as a moderator's change would (receivers run, e.g.
+    the students waiting are let in), by the system. Anything else (not due, already moved,
+    cancelled) leaves it as it is."""
+    now = now or timezone.now()
+    if occurrence.is_cancelled or not occurrence.start <= now < occurrence.end:
+        return
+    policy = policy_for(occurrence.event)
+    target = policy.opens_at_start(occurrence)
+    if target is None or selectors.room_status(occurrence, policy).status != policy.initial_status:
+        return
+    with contextlib.suppress(Invalid):  # another request moved it meanwhile
+        room_status_set(occurrence=occurrence, status=target, by=None)
+
+
+def rooms_open_due(*, now: datetime | None = None) -> int:
+    """Every minute (``rooms.tasks.open_due``): open the rooms due to open by themselves
+    (``room_open_when_due``) though nobody has asked for their page yet. How many it opened."""
+    now = now or timezone.now()
+    due = (
+        Occurrence.objects.select_related("event")
+        .filter(start__lte=now, end__gt=now)
+        .exclude(status=Occurrence.Status.CANCELLED)
+        .filter(Q(room_state__isnull=True) | Q(room_state__status__in=initial_statuses()))
+    )
+    opened = 0
+    for occurrence in due:
+        room_open_when_due(occurrence=occurrence, now=now)
+        opened += selectors.room_status(occurrence).status not in initial_statuses()
+    return opened
+
+
+def _check_lobby(occurrence: Occurrence, attendee: Attendee | None, by: Attendee | None) -> None:
+    """``attendee`` None: check the room only (``lobby_admit_many`` checks its people one by one)."""
     _require_moderator(occurrence, by)
-    if attendee.event_id != occurrence.event_id or not attendee.is_active:
-        raise Invalid(_("This person is not invited to this session."))
+    if attendee is not None:
+        _check_invited(occurrence, attendee)
     policy = policy_for(occurrence.event)
     status = selectors.room_status(occurrence, policy).status
     if selectors.room_is_over(occurrence, status, policy, timezone.now()):
         raise Invalid(_("The session is over; nobody can be admitted."))
 
 
+def _check_invited(occurrence: Occurrence, attendee: Attendee) -> None:
+    if attendee.event_id != occurrence.event_id or not attendee.is_active:
+        raise Invalid(_("This person is not invited to this session."))
+
+
 def lobby_admit(*, occurrence: Occurrence, attendee: Attendee, by: Attendee | None, reason: str = "") -> list[Attendee]:
-    """Let a waiting attendee in (with those the policy admits with them). Admitting twice is harmless."""
-    _check_lobby(occurrence, attendee, by)
-    group = [attendee, *policy_for(occurrence.event).admitted_with(attendee)]
+    """Let one waiting attendee in: that person only (an interpreter's witness stays out until
+    admitted too). Admitting twice is harmless."""
+    return lobby_admit_many(occurrence=occurrence, attendees=[attendee], by=by, reason=reason)
+
+
+def lobby_admit_many(*, occurrence: Occurrence, attendees: list[Attendee], by: Attendee | None,
+                     reason: str = "") -> list[Attendee]:
+    """Let each of ``attendees`` in, in one transaction (a witness and their interpreter, or a
+    class's whole lobby); every one is checked as ``lobby_admit`` checks one, and none is admitted
+    when one is refused."""
+    _check_lobby(occurrence, None, by)
+    for attendee in attendees:
+        _check_invited(occurrence, attendee)
     with transaction.atomic():
-        for person in group:
+        for person in attendees:
             admission, created = Admission.objects.select_for_update().get_or_create(
                 occurrence=occurrence, attendee=person,
                 defaults={"decision": Admission.Decision.ADMITTED, "by": by, "reason": reason},
@@ -113,10 +166,33 @@ def lobby_admit(*, occurrence: Occurrence, attendee: Attendee, by: Attendee | No
             if created:
                 AuditEntry.objects.create(
                     occurrence=occurrence, action=AuditEntry.Action.ADMIT, by=by, subject=person, reason=reason,
-                    detail={"with": str(attendee.pk)} if person != attendee else {},
                 )
             _tell(occurrence, wire.Admit(attendee=str(person.pk)))
-    return group
+    return list(attendees)
+
+
+def lobby_admit_all(*, occurrence: Occurrence, attendee_ids: set[uuid.UUID] | None, by: Attendee | None,
+                    reason: str = "") -> list[Attendee]:
+    """``lobby.admit_all``: the attendees with those ids (a witness and their interpreter, on
+    purpose; none is admitted when one is not of this sitting's event), or, ``attendee_ids`` None,
+    everyone waiting now where the room's policy allows it."""
+    if attendee_ids is None:
+        return lobby_admit_waiting(occurrence=occurrence, by=by, reason=reason)
+    attendees = list(Attendee.objects.select_related("event").filter(pk__in=attendee_ids,
+                                                                       event_id=occurrence.event_id))
+    if len(attendees) != len(attendee_ids):
+        raise Invalid(_("No such participant in this room."))
+    return lobby_admit_many(occurrence=occurrence, attendees=attendees, by=by, reason=reason)
+
+
+def lobby_admit_waiting(*, occurrence: Occurrence, by: Attendee | None, reason: str = "") -> list[Attendee]:
+    """Let in everyone waiting in the lobby now, where the room's policy allows it (a class; not a
+    hearing, whose people are called one by one)."""
+    if not policy_for(occurrence.event).admit_all:
+        raise Invalid(_("In this session people are let in one by one."))
+    waiting = [p["id"] for p in selectors.room_presence(occurrence) if p["status"] == "waiting"]
+    attendees = list(occurrence.event.attendees.select_related("event").filter(pk__in=waiting))
+    return lobby_admit_many(occurrence=occurrence, attendees=attendees, by=by, reason=reason)
 
 
 def lobby_deny(*, occurrence: Occurrence, attendee: Attendee, by: Attendee | None, reason: str = "") -> None:
@@ -156,7 +232,8 @@ def chat_send(*, occurrence: Occurrence, attendee: Attendee, text: str, moderato
             occurrence=occurrence, attendee=attendee, text=text, as_moderator=moderator
         )
         metrics.CHAT_MESSAGES.inc()
-        frame = selectors.chat_frame(message, selectors.participant_of(attendee, policy, moderator=moderator))
+        frame = selectors.chat_frame(message, selectors.participant_of(attendee, policy, moderator=moderator,
+                                                                          linked=False))
         _tell(occurrence, wire.ToAdmitted(frame=frame))
     return message
 

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import math
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from rooms import selectors
+from config.templatetags.hadir import zone_abbreviation
+from rooms import selectors, services
 from rooms.policies import RoomPolicy, acts_as_moderator, policy_for
 from rooms.sessions import attendee_for, remember_attendee
 from scheduling import tokens
@@ -18,10 +25,12 @@ from scheduling.models import Attendee, Occurrence
 
 
 def _notice(request, *, title: str, message: str, status: int, occurrence: Occurrence | None = None,
-            feedback_url: str = ""):
+            next_steps: list | None = None, feedback_url: str = ""):
     return render(
         request, "rooms/notice.html",
-        {"title": title, "message": message, "occurrence": occurrence, "feedback_url": feedback_url}, status=status,
+        {"title": title, "message": message, "occurrence": occurrence, "next_steps": next_steps or [],
+         "feedback_url": feedback_url},
+        status=status,
     )
 
 
@@ -102,8 +111,11 @@ def room(request, occurrence_id):
     sign_in = _sign_in_first(request, attendee, policy, occurrence)
     if sign_in is not None:
         return sign_in
-    status = selectors.room_status(occurrence, policy)
     now = timezone.now()
+    services.room_open_when_due(occurrence=occurrence, now=now)
+    status = selectors.room_status(occurrence, policy)
+    moderator = acts_as_moderator(policy, attendee, request.user)
+    next_steps = policy.next_steps(occurrence, attendee, moderator=moderator)
     if occurrence.is_cancelled:
         return _notice(
             request, status=410, occurrence=occurrence, title=_("Session cancelled"),
@@ -112,23 +124,53 @@ def room(request, occurrence_id):
     if selectors.room_is_over(occurrence, status.status, policy, now):
         return _notice(
             request, status=410, occurrence=occurrence, title=_("This session has ended"),
-            message=_("This session has ended. Thank you for taking part."),
+            message=_("This session has ended. Thank you for taking part."), next_steps=next_steps,
             feedback_url=_feedback_url(attendee, occurrence),
         )
     opens_at, _closes_at = selectors.room_window(occurrence)
-    context = {"occurrence": occurrence, "event": occurrence.event, "attendee": attendee, "opens_at": opens_at,
-               "feedback_url": _feedback_url(attendee, occurrence)}
+    context = {
+        "occurrence": occurrence, "event": occurrence.event, "attendee": attendee, "opens_at": opens_at,
+        "role_label": policy.role_label(attendee), "moderator": moderator, "next_steps": next_steps,
+        "listener": not policy.may_send(attendee, "chat"), "feedback_url": _feedback_url(attendee, occurrence),
+    }
     if now < opens_at:
         context["seconds_left"] = int((opens_at - now).total_seconds()) + 1
         context["opens_before_minutes"] = settings.HADIR_ROOM_OPENS_BEFORE_MINUTES
+        context["opens_in_words"] = opens_in_words(opens_at, now=now, zone=occurrence.event.timezone)
+        context["countdown_strings"] = {"one": _in_minutes(1), "other": _in_minutes(2)}
         return render(request, "rooms/countdown.html", context)
-    context["strings"] = _strings()
-    context["media"] = selectors.media_setup(
-        occurrence=occurrence, attendee=attendee, policy=policy,
-        moderator=acts_as_moderator(policy, attendee, request.user),
-    )
+    context["strings"] = _strings() | {f"link_{key}": str(text) for key, text in policy.link_labels().items()}
+    context["media"] = selectors.media_setup(occurrence=occurrence, attendee=attendee, policy=policy,
+                                             moderator=moderator)
     context["media_strings"] = _media_strings()
+    if moderator:
+        context["refused"] = selectors.lobby_refused(occurrence)
+    # The sitting's start, for a waiting page to come back when the room opens by itself.
+    if status.status == policy.initial_status and policy.opens_at_start(occurrence) and now < occurrence.start:
+        context["opens_by_itself_at"] = occurrence.start.isoformat()
     return render(request, "rooms/room.html", context)
+
+
+def _in_minutes(count: int) -> str:
+    """The sentence for ``count`` minutes, its %(count)s left to fill (countdown.js fills it too)."""
+    return ngettext("The room opens in %(count)s minute.", "The room opens in %(count)s minutes.", count)
+
+
+def opens_in_words(opens_at, *, now, zone: str) -> str:
+    """When the room opens, as people say it, in the event's zone: "The room opens today at 08:00 WIB",
+    "… tomorrow at …", "… on Thursday 10 December at …"; under an hour, "… in 12 minutes"."""
+    seconds = (opens_at - now).total_seconds()
+    if seconds < 3600:
+        minutes = max(1, math.ceil(seconds / 60))
+        return _in_minutes(minutes) % {"count": minutes}
+    local, today = opens_at.astimezone(ZoneInfo(zone)), now.astimezone(ZoneInfo(zone)).date()
+    values = {"time": date_format(local, "TIME_FORMAT"), "zone": zone_abbreviation(zone, opens_at)}
+    if local.date() == today:
+        return _("The room opens today at %(time)s %(zone)s.") % values
+    if local.date() == today + timedelta(days=1):
+        return _("The room opens tomorrow at %(time)s %(zone)s.") % values
+    values["date"] = date_format(local, "l j F")
+    return _("The room opens on %(date)s at %(time)s %(zone)s.") % values
 
 
 def _strings() -> dict:
@@ -149,6 +191,20 @@ def _strings() -> dict:
         "listening": _("%(count)s listening"),
         "camera_on": _("camera on"), "camera_off": _("camera off"),
         "microphone_on": _("microphone on"), "microphone_off": _("microphone off"), "ask_mute": _("Ask to mute"),
+        "ask_mute_named": _("Ask %(name)s to mute"),
+        "admit_named": _("Admit %(name)s"), "deny_named": _("Refuse %(name)s"),
+        "remove": _("Remove"), "remove_named": _("Remove %(name)s from the room"), "cancel": _("Cancel"),
+        "let_back": _("Let back in"), "let_back_named": _("Let %(name)s back in"),
+        "waiting_one": _("1 person is waiting in the lobby"),
+        "waiting_many": _("%(count)s people are waiting in the lobby"),
+        "arrived": _("Waiting in the lobby: %(names)s"),
+        "next_sitting": _("Next sitting: %(when)s"),
+        "choose_status": _("Choose…"), "choose_status_first": _("Choose the new status first."),
+        "reason_needed": _("Give a reason for this status."),
+        "confirm_final": _("“%(status)s” is final: the room closes for everyone now (%(count)s connected people are "
+                           "disconnected) and nobody can enter again."),
+        "confirm_yes": _("Yes, mark it “%(status)s”"),
+        "ended_as": _("The session is over:"),
     }
 
 

@@ -35,6 +35,7 @@ class ClassroomSerializer(serializers.ModelSerializer):
             "size_limit",
             "late_after_minutes",
             "left_early_minutes",
+            "students_wait",
             "enrolment_code",
         ]
 

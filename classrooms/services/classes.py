@@ -43,6 +43,7 @@ def classroom_create(
     size_limit: int = 40,
     late_after_minutes: int = 10,
     left_early_minutes: int = 10,
+    students_wait: bool = False,
 ) -> Classroom:
     """A class for one term; only the school's administrators create classes. No teachers given:
     the creator teaches it."""
@@ -70,6 +71,7 @@ def classroom_create(
             size_limit=size_limit,
             late_after_minutes=late_after_minutes,
             left_early_minutes=left_early_minutes,
+            students_wait=bool(students_wait),
         )
         classroom.teachers.set(teachers)
     return classroom
@@ -87,6 +89,7 @@ def classroom_update(
     size_limit: int | None = None,
     late_after_minutes: int | None = None,
     left_early_minutes: int | None = None,
+    students_wait: bool | None = None,
 ) -> Classroom:
     """Change a class. New teachers are invited to its meetings; removed ones are taken off them."""
     policies.require_manager(by, classroom)
@@ -105,6 +108,7 @@ def classroom_update(
         "size_limit": size_limit,
         "late_after_minutes": late_after_minutes,
         "left_early_minutes": left_early_minutes,
+        "students_wait": None if students_wait is None else bool(students_wait),
     }
     for key, value in values.items():
         if value is not None:

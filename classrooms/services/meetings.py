@@ -207,5 +207,6 @@ def lobby_students_admit(*, occurrence: Occurrence) -> None:
     from rooms.selectors import room_presence
 
     waiting = [p["id"] for p in room_presence(occurrence) if p["status"] == "waiting" and p["role"] == policies.STUDENT]
-    for attendee in occurrence.event.attendees.filter(pk__in=waiting, role=policies.STUDENT):
-        rooms.lobby_admit(occurrence=occurrence, attendee=attendee, by=None)
+    students = list(occurrence.event.attendees.select_related("event").filter(pk__in=waiting, role=policies.STUDENT))
+    if students:
+        rooms.lobby_admit_many(occurrence=occurrence, attendees=students, by=None)

@@ -17,9 +17,12 @@ import json
 MEDIA_FLAGS = ("media", "camera", "microphone")
 
 
-def participant_info(*, attendee_id: str, name: str, role: str, role_label: str, moderator: bool) -> str:
+def participant_info(*, attendee_id: str, name: str, role: str, role_label: str, moderator: bool,
+                     extra: dict | None = None) -> str:
+    """``extra``: fields only some participants carry (``listener``, ``accompanies``, ``companions``)."""
     body = json.dumps(
-        {"id": attendee_id, "name": name, "role": role, "role_label": role_label, "moderator": moderator},
+        {"id": attendee_id, "name": name, "role": role, "role_label": role_label, "moderator": moderator,
+         **(extra or {})},
         ensure_ascii=False, separators=(",", ":"),
     )
     return body[:-1]

@@ -6,6 +6,7 @@
 import { byId } from "./lib/dom.js";
 import { createBus } from "./lib/events.js";
 import { strings } from "./lib/i18n.js";
+import { setUpAlerts } from "./room/alerts.js";
 import { setUpChat } from "./room/chat.js";
 import { setUpLobby } from "./room/lobby.js";
 import { setUpMedia } from "./room/media/call.js";
@@ -21,7 +22,8 @@ if (root) {
   const socket = createRoomSocket("/ws/rooms/" + root.dataset.occurrence + "/", bus);
   const send = socket.send;
   // Who this page is, the room, and its participants (presence.js): read by the modules, set here.
-  const session = { me: null, room: null, presence: newPresence() };
+  // `sendFrom(place, message)` (status.js) sends and shows a refusal next to the control used.
+  const session = { me: null, room: null, presence: newPresence(), sendFrom: null };
   bus.on("hello", (m) => {
     session.me = m.you;
     session.room = m.room;
@@ -29,14 +31,15 @@ if (root) {
   });
 
   setUpStatus({ bus, session, send, T });
-  setUpLobby({ bus, socket, T });
+  setUpLobby({ bus, socket, session, T });
   setUpPeople({ bus, session, send, T });
-  setUpChat({ bus, send });
+  const alerts = setUpAlerts({ bus, session, T });
+  setUpChat({ bus, session });
   const media = setUpMedia({ bus, send });
 
   // For tests and diagnostics only (no module reads these): the socket, who this page is, what
-  // the media connections receive.
-  window.hadirRoom = { send, me: () => session.me, people: () => session.presence.people };
+  // the media connections receive, the lobby's announcements.
+  window.hadirRoom = { send, me: () => session.me, people: () => session.presence.people, alerts };
   if (media) { window.hadirMedia = media; }
 
   socket.connect();

@@ -88,6 +88,55 @@ def test_a_school_can_always_use_its_own_external_video_service(event, school):
     assert str(occurrence.pk) not in setup["link"]
 
 
+def test_a_class_room_opens_by_itself_at_the_start_unless_students_wait(event, classroom):
+    from datetime import timedelta
+
+    from rooms.selectors import room_status
+    from rooms.services import room_open_when_due
+
+    occurrence = event.occurrences.order_by("start").first()
+    room_open_when_due(occurrence=occurrence, now=occurrence.start - timedelta(minutes=1))
+    assert room_status(occurrence).status == "scheduled"  # not yet
+    classroom.students_wait = True
+    classroom.save()
+    room_open_when_due(occurrence=occurrence, now=occurrence.start + timedelta(minutes=1))
+    assert room_status(occurrence).status == "scheduled"  # the teacher opens it
+    classroom.students_wait = False
+    classroom.save()
+    room_open_when_due(occurrence=occurrence, now=occurrence.end)
+    assert room_status(occurrence).status == "scheduled"  # over: left alone
+    room_open_when_due(occurrence=occurrence, now=occurrence.start + timedelta(minutes=1))
+    assert room_status(occurrence).status == "open"
+    room_open_when_due(occurrence=occurrence, now=occurrence.start + timedelta(minutes=2))  # once
+    assert room_status(occurrence).status == "open"
+
+
+def test_the_class_room_offers_no_next_sitting_and_the_teacher_the_attendance(event):
+    policy = policy_for(event)
+    assert all(policy.fields(status) == () for status in policy.statuses)
+    occurrence = event.occurrences.order_by("start").first()
+    people = by_role(event)
+    steps = policy.next_steps(occurrence, people["teacher"], moderator=True)
+    assert [url for _label, url in steps] == [f"/classrooms/{event.class_event.classroom_id}/meetings/{occurrence.pk}/"]
+    assert policy.next_steps(occurrence, people["student"], moderator=False) == []
+
+
+def test_the_every_minute_task_opens_a_class_that_nobody_has_entered_yet(event):
+    from datetime import timedelta
+
+    from django_q.models import Schedule
+
+    from rooms.selectors import room_status
+    from rooms.services import rooms_open_due
+
+    assert Schedule.objects.filter(func="rooms.tasks.open_due", minutes=1).exists()
+    first, second = event.occurrences.order_by("start")[:2]
+    assert rooms_open_due(now=first.start - timedelta(minutes=1)) == 0
+    assert rooms_open_due(now=first.start + timedelta(minutes=1)) == 1
+    assert room_status(first).status == "open" and room_status(second).status == "scheduled"
+    assert rooms_open_due(now=first.start + timedelta(minutes=2)) == 0
+
+
 def test_without_janus_a_school_that_named_no_external_service_has_no_video_above_the_mesh(event, school, settings):
     """Issue 20: larger rooms show an external link only where the school opted in."""
     from rooms.selectors import media_setup

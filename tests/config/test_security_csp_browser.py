@@ -78,10 +78,11 @@ def test_pages_work_under_the_policy_with_no_violation(daphne_factory, browser):
     assert student.page.evaluate(CAMERA) == "allowed"
     seen["room"] = student.violations()
 
-    # The countdown before a room opens: its script turns seconds into h:mm:ss.
+    # The waiting page before a room opens: when, in words; its script counts the last hour down.
     waiting = Watched(browser.new_context())
     waiting.page.goto(base + later.people[0].join_path)
-    waiting.page.locator("#countdown-value", has_text=":").wait_for(timeout=10_000)
+    waiting.page.locator("#countdown-value", has_text="The room opens").wait_for(timeout=10_000)
+    waiting.page.wait_for_load_state("networkidle")
     seen["countdown"] = waiting.violations()
 
     # The teacher: the class dashboard refreshes its counts from the API every 15 s (the clock is

@@ -1,8 +1,8 @@
 """A whole hearing over WebSockets against a real Daphne: the clerk opens the lobby, the parties
 wait, the session cannot start until the judge and the clerk are present, the bench admits the
-parties (the interpreter with the witness), recesses, resumes and adjourns to a date; the public
-docket follows live, and the status log and the next hearing say exactly that. A closed hearing
-refuses an observer (4403)."""
+parties (the witness alone: the interpreter only when admitted too, on purpose), recesses, resumes
+and adjourns to a date; the public docket follows live, and the status log and the next hearing
+say exactly that. A closed hearing refuses an observer (4403)."""
 
 import asyncio
 import http.cookiejar
@@ -169,13 +169,18 @@ async def test_a_whole_hearing(daphne_server):
     await docket_status(docket, number, "open")
 
     # Everyone but the bench and the clerk waits.
-    parties = {}
+    parties, yours = {}, {}
     for role in (Role.PROSECUTOR, Role.DEFENDANT, Role.COUNSEL, Role.WITNESS, Role.INTERPRETER):
         ws = await connect(ws_url, room, cookie=cookies[role])
-        you = (await receive_until(ws, "hello"))["you"]
+        you = yours[role] = (await receive_until(ws, "hello"))["you"]
         assert you["status"] == "waiting" and you["moderator"] is False
         await receive_until(ws, "lobby.waiting")
         parties[role] = ws
+    # Who interprets for whom travels with the participant (the clerk's page shows it).
+    witness_id, interpreter_id = str(seats[Role.WITNESS].pk), str(seats[Role.INTERPRETER].pk)
+    assert yours[Role.INTERPRETER]["accompanies"] == {"id": witness_id, "name": "Li Wei"}
+    assert yours[Role.WITNESS]["companions"] == [{"id": interpreter_id, "name": "Fransiska"}]
+    assert "accompanies" not in yours[Role.DEFENDANT] and "companions" not in yours[Role.DEFENDANT]
 
     # The clerk's dashboard shows who waits.
     browser = Browser(base)
@@ -212,11 +217,18 @@ async def test_a_whole_hearing(daphne_server):
     assert (await start_session())["status"] == "in_session"
     await docket_status(docket, number, "in_session")
 
-    # The judge admits the parties; admitting the witness brings the interpreter.
+    # The judge admits the parties; admitting the witness admits the witness only.
     for role in (Role.PROSECUTOR, Role.DEFENDANT, Role.COUNSEL, Role.WITNESS):
         await send(judge, type="lobby.admit", participant=str(seats[role].pk))
         await receive_until(parties[role], "lobby.admitted")
-    await receive_until(parties[Role.INTERPRETER], "lobby.admitted")
+    interpreter = parties[Role.INTERPRETER]
+    await send(interpreter, type="presence.sync")  # answered in order: still in the lobby
+    assert (await receive_until(interpreter, "error"))["code"] == "forbidden"
+    # The lobby is never emptied at once in a hearing; the interpreter is admitted on purpose.
+    await send(judge, type="lobby.admit_all")
+    assert (await receive_until(judge, "error"))["code"] == "invalid"
+    await send(judge, type="lobby.admit_all", participants=[str(seats[Role.INTERPRETER].pk)])
+    await receive_until(interpreter, "lobby.admitted")
     await send(parties[Role.DEFENDANT], type="chat.send", text="Hadir, Yang Mulia.")
     assert (await receive_until(judge, "chat.message"))["text"] == "Hadir, Yang Mulia."
 

@@ -15,7 +15,7 @@ from hearings import services as hearings
 from hearings.models import CaseType
 from notifications.models import Message
 from scheduling.models import Profile
-from tests.support.axe import axe_violations
+from tests.support.axe import axe, describe
 from tests.support.screenshots import screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -36,8 +36,8 @@ def pool():
 
 
 def no_violations(page):
-    violations = axe_violations(page)
-    assert violations == [], violations
+    violations = axe(page)
+    assert violations == [], describe(violations)
 
 
 def build_court():

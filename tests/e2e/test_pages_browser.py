@@ -17,7 +17,7 @@ from classrooms.models import Enrollment
 from hearings import services as hearings
 from hearings.models import CaseType, Hearing, Status
 from scheduling.models import Attendee, Occurrence
-from tests.support.axe import axe_violations
+from tests.support.axe import axe, describe
 from tests.support.screenshots import screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -55,8 +55,8 @@ def signed_in(browser, base, username, language, **context):
 
 
 def no_violations(page):
-    violations = axe_violations(page)
-    assert violations == [], violations
+    violations = axe(page)
+    assert violations == [], describe(violations)
 
 
 BORDER_CONTRAST = """() => {

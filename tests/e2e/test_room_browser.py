@@ -77,7 +77,7 @@ def test_a_moderator_changes_the_status_and_the_banner_follows_in_bahasa_indones
     host.wait_for_selector("#status-select option[value='live']", state="attached", timeout=15000)
     host.select_option("#status-select", "live")
     host.fill("#status-reason-input", "Mulai")
-    host.click("#status-form button")
+    host.click("#status-submit")
     guest.wait_for_function("document.getElementById('status-banner').textContent === 'Berlangsung'", timeout=15000)
     assert guest.inner_text("#status-reason") == "Mulai"
     host_context.close()

@@ -108,3 +108,31 @@ def test_times_in_the_events_zone_and_the_viewers_when_they_differ(client):
     response = client.get(room.people[0].join_path, follow=True)
     text = response.content.decode()
     assert "WIB" in text and "WIT for you" in text
+
+
+def test_when_the_room_opens_in_words_in_the_events_zone():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.utils import translation
+
+    from rooms.views import opens_in_words
+
+    jakarta = ZoneInfo("Asia/Jakarta")
+    now = datetime(2026, 12, 7, 20, 0, tzinfo=jakarta)
+    assert opens_in_words(now + timedelta(minutes=11, seconds=30), now=now, zone="Asia/Jakarta") == (
+        "The room opens in 12 minutes.")
+    assert opens_in_words(now + timedelta(seconds=20), now=now, zone="Asia/Jakarta") == "The room opens in 1 minute."
+    assert "today at" in opens_in_words(now + timedelta(hours=2), now=now, zone="Asia/Jakarta")
+    tomorrow = opens_in_words(datetime(2026, 12, 8, 8, 0, tzinfo=jakarta), now=now, zone="Asia/Jakarta")
+    assert tomorrow.startswith("The room opens tomorrow at") and tomorrow.endswith("WIB.") and "8" in tomorrow
+    # 08:00 WIB is 09:00 WITA: the event's zone decides the words, not the server's.
+    makassar = opens_in_words(datetime(2026, 12, 8, 8, 0, tzinfo=jakarta), now=now, zone="Asia/Makassar")
+    assert "tomorrow" in makassar and "9" in makassar and makassar.endswith("WITA.")
+    later = opens_in_words(datetime(2026, 12, 10, 8, 0, tzinfo=jakarta), now=now, zone="Asia/Jakarta")
+    assert "Thursday 10 December" in later
+    with translation.override("id"):
+        assert opens_in_words(datetime(2026, 12, 8, 8, 0, tzinfo=jakarta), now=now,
+                              zone="Asia/Jakarta") == "Ruang dibuka besok pukul 8.00 WIB."
+        assert "Kamis 10 Desember" in opens_in_words(datetime(2026, 12, 10, 8, 0, tzinfo=jakarta), now=now,
+                                                     zone="Asia/Jakarta")

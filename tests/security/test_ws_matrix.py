@@ -86,6 +86,7 @@ ROOM_MESSAGES = {
     "signal": TAKING_PART,
     "media.state": TAKING_PART,
     "lobby.admit": MODERATOR_ONLY,
+    "lobby.admit_all": MODERATOR_ONLY,
     "lobby.deny": MODERATOR_ONLY,
     "media.mute_request": MODERATOR_ONLY,
     "room.set_status": MODERATOR_ONLY,
@@ -114,6 +115,7 @@ def room_message(message_type: str, role: str, ids: dict) -> dict:
         "signal": {"to": other, "data": {"sdp": "offer"}},
         "media.state": {"media": False, "camera": False, "microphone": False},
         "lobby.admit": {"participant": ids["admitted"]},
+        "lobby.admit_all": {"participants": [ids["admitted"]]},
         "lobby.deny": {"participant": ids["denied"], "reason": "Bukan pihak"},
         "media.mute_request": {"participant": other},
         "media.ticket": {},
@@ -127,9 +129,9 @@ def room_message(message_type: str, role: str, ids: dict) -> dict:
 
 # The moderator's order: let the defendant in first (the admitted one's messages and the signal
 # need them in the room), change the status last.
-MODERATOR_ORDER = ["lobby.admit", "lobby.deny", "audience.list", "audience.promote", "audience.demote",
-                   "heartbeat", "presence.sync", "chat.send", "hand.raise", "hand.lower", "signal", "media.state",
-                   "media.mute_request", "media.ticket", "media.mute", "room.set_status"]
+MODERATOR_ORDER = ["lobby.admit", "lobby.admit_all", "lobby.deny", "audience.list", "audience.promote",
+                   "audience.demote", "heartbeat", "presence.sync", "chat.send", "hand.raise", "hand.lower", "signal",
+                   "media.state", "media.mute_request", "media.ticket", "media.mute", "room.set_status"]
 
 
 def test_every_room_message_type_has_a_row():
