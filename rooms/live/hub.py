@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 
 from rooms import publish, wire
+from rooms.policies import media_engine
 from rooms.live.attendance import AttendanceWriter
 from rooms.live.door import Door
 from rooms.live.fanout import LocalFanout, RedisFanout
@@ -47,6 +48,8 @@ class Hub:
         self.attendance = AttendanceWriter(self.tasks, self.instance)
         self.sweeper = Sweeper(store=self.store, instance=self.instance, registry=self.registry, flushes=self.flushes)
         self._sweeping = self.tasks.spawn(self.sweeper.run_forever())
+        engine = media_engine()
+        self._media = self.tasks.spawn(engine.run_forever()) if engine is not None else None
 
     @property
     def running(self) -> bool:
@@ -91,9 +94,12 @@ class Hub:
         if self.attendance.task is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(asyncio.shield(self.attendance.task), 5)
-        self._sweeping.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await self._sweeping
+        for task in (self._sweeping, self._media):
+            if task is None:
+                continue
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
         await self.fanout.close()
 
 
