@@ -46,7 +46,7 @@ def _live_grant(occurrence: Occurrence, attendee: Attendee) -> MediaGrant:
         janus_room__occurrence=occurrence, janus_room__closed_at__isnull=True, attendee=attendee,
         revoked_at__isnull=True).first()
     if grant is None:
-        raise Forbidden(_("Join the call first."))
+        raise Forbidden(_("Join audio and video first."))
     return grant
 
 

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 
 from rooms import publish, wire
-from rooms.policies import media_engine
 from rooms.live.attendance import AttendanceWriter
 from rooms.live.door import Door
 from rooms.live.fanout import LocalFanout, RedisFanout
@@ -22,6 +21,7 @@ from rooms.live.flushes import Flushes
 from rooms.live.registry import LocalRoom, Registry, Socket
 from rooms.live.sweeper import Sweeper
 from rooms.live.tasks import Tasks
+from rooms.policies import media_engine
 from rooms.presence import MemoryStore, PresenceStore, RedisStore, Snapshot
 
 if TYPE_CHECKING:

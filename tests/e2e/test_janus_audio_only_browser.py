@@ -44,13 +44,16 @@ def test_audio_only_receives_one_mixed_stream_and_is_still_heard(daphne_factory,
     room = in_thread(lambda: make_room(people=("Ani", "Budi", "Cici")))
     in_thread(lambda: room.host.user)
     people = [room.host, *room.people]
-    pages = {str(person.pk): enter(browser, server, person)[1] for person in people}
+    # Cici's page is in Indonesian: the switch says so in her language.
+    pages = {str(person.pk): enter(browser, server, person, language="id" if person == room.people[2] else "en")[1]
+             for person in people}
     ids = list(pages)
     for me, page in pages.items():
         until(page, receiving_from([i for i in ids if i != me]), f"{me} does not receive from everyone")
 
     cici = str(room.people[2].pk)
     page = pages[cici]
+    assert page.inner_text("#media-audio-only") == "Hanya audio"
     page.click("#media-audio-only")
     assert page.get_attribute("#media-audio-only", "aria-pressed") == "true"
     first = mix_until(page, lambda m: m["state"] == "connected" and m["audioSamples"] > 0, "no mix")
