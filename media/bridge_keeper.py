@@ -22,6 +22,7 @@ import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from media.audiobridge import close_bridges
 from media.janus import AUDIOBRIDGE, VIDEOROOM, JanusRefused, JanusServer, JanusUnavailable
 from media.models import AudioBridge
 
@@ -88,9 +89,13 @@ class BridgeKeeper:
                     self._release(bridge.pk)  # a fresh session next turn (e.g. after a Janus restart)
 
     def release_all(self) -> None:
+        """The process stops: its mixes end with it (a page that comes back on another process asks
+        for a new one as it reconnects its media)."""
         with self.lock:
             for pk in list(self.held):
                 self._release(pk)
+            mine = AudioBridge.objects.filter(keeper=self.id, closed_at__isnull=True).values_list("grant", flat=True)
+            close_bridges(grants=list(mine))
 
     # One bridge ---------------------------------------------------------------------------------
 

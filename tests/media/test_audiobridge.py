@@ -110,6 +110,12 @@ def test_the_keeper_holds_a_session_per_open_mix_and_lets_go_of_closed_ones(janu
     assert not KEEPER.held
     assert len(janus.admin("", {"janus": "list_sessions"})["sessions"]) == before
 
+    # The process stops: its mixes end (the page asks again on the process it reconnects to).
+    answer = audio_only(room, room.people[0])
+    KEEPER.tick()
+    KEEPER.release_all()
+    assert not exists(room, answer["bridge"]) and not AudioBridge.objects.filter(closed_at__isnull=True).exists()
+
 
 # What reaches the mix, measured on Opus packets: the bridge encodes silence in a few bytes and a tone
 # in tens. ffmpeg makes the tone's packets; a plain-RTP "ear" (joined as Hadir's legs are) hears the mix.
