@@ -81,17 +81,28 @@ def test_audio_only_receives_one_mixed_stream_and_is_still_heard(daphne_factory,
     assert legs == others and bridge.own_feed is not None, (legs, others, bridge.own_feed)
     assert [p["display"] for p in listed["participants"] if not p["display"].startswith("feed ")] == [cici]
 
-    # The others still hear Cici (her microphone stays published in the VideoRoom).
+    # The others still hear Cici (her microphone stays published in the VideoRoom); her camera no
+    # longer goes up.
     ani = pages[str(room.people[0].pk)]
-    before = stats_of(ani)[cici]["audioSamples"]
+    before = stats_of(ani)[cici]
     ani.wait_for_timeout(2000)
-    assert stats_of(ani)[cici]["audioSamples"] > before
+    after = stats_of(ani)[cici]
+    assert after["audioSamples"] > before["audioSamples"], (before, after)
+    assert after["framesDecoded"] == before["framesDecoded"], (before, after)
+
+    # Remembered for the tab's session: after a reload, joining goes straight to the mix.
+    page.reload()
+    page.wait_for_selector("#media-join:enabled", state="visible", timeout=TIMEOUT)
+    page.click("#media-join")
+    assert page.get_attribute("#media-audio-only", "aria-pressed") == "true"
+    mix_until(page, lambda m: m["state"] == "connected" and m["audioEnergy"] > 0.05, "no mix after a reload")
+    assert stats_of(page) == {}
 
     # Back to audio and video: every feed again, and the mix is let go.
     page.click("#media-audio-only")
     until(page, receiving_from([i for i in ids if i != cici]), "video does not come back")
     assert mix(page)["state"] is None
-    assert in_thread(lambda: AudioBridge.objects.get(pk=bridge.pk).closed_at) is not None
+    assert not in_thread(lambda: AudioBridge.objects.filter(closed_at__isnull=True).exists())
     for context in {p.context for p in pages.values()}:
         context.close()
 
