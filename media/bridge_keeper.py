@@ -28,6 +28,8 @@ from media.models import AudioBridge
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 1.0
+MAX_EVENTS = 100
+JOIN_PATIENCE = 10.0
 # Matches what the leg is told to expect; the forwarder rewrites the browser's Opus payload type.
 OPUS_PT = 100
 # The bridge's plain-RTP ports and the VideoRoom are in the same Janus process (deploy/janus keeps
@@ -39,7 +41,9 @@ FORWARD_HOST = "127.0.0.1"
 class Leg:
     handle: int
     port: int | None = None
+    host: str = "127.0.0.1"
     stream_id: int | None = None
+    asked_at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -110,7 +114,7 @@ class BridgeKeeper:
         if time.monotonic() - held.kept_alive_at > 15:
             held.server.api(f"/{held.session}", {"janus": "keepalive"})
             held.kept_alive_at = time.monotonic()
-        self._read_events(held, room)
+        self._read_events(held)
         listed = held.videoroom_request({"request": "listparticipants", "room": room.room})
         wanted = {p["id"] for p in listed.get("participants", []) if p.get("publisher") and p["id"] != bridge.own_feed}
         for feed in wanted - set(held.legs):
@@ -122,30 +126,40 @@ class BridgeKeeper:
                 "rtp": {"payload_type": OPUS_PT}}})
         for feed in set(held.legs) - wanted:  # unpublished or left: its forwarders went with it
             self._detach(held, held.legs.pop(feed))
+        for feed, leg in list(held.legs.items()):
+            if leg.port is not None and leg.stream_id is None:
+                self._forward(held, room, feed, leg)
+            elif leg.port is None and time.monotonic() - leg.asked_at > JOIN_PATIENCE:  # no answer: again
+                self._detach(held, held.legs.pop(feed))
         if held.poll is None:
             held.poll = self.polls.submit(_long_poll, held.server, held.session)
 
-    def _read_events(self, held: Held, room) -> None:
+    def _read_events(self, held: Held) -> None:
         if held.poll is None or not held.poll.done():
             return
         poll, held.poll = held.poll, None
         events = poll.result()  # raises JanusUnavailable if the session or Janus is gone
+        batch = events
+        while len(batch) >= MAX_EVENTS:  # more are queued (every leg hears of every other joining)
+            batch = _long_poll(held.server, held.session)
+            events += batch
+        by_handle = {leg.handle: leg for leg in held.legs.values()}
         for event in events:
             data = event.get("plugindata", {}).get("data", {})
-            leg = next(((feed, leg) for feed, leg in held.legs.items() if leg.handle == event.get("sender")), None)
-            if leg is None or data.get("audiobridge") != "joined" or "rtp" not in data:
-                continue
-            feed, leg = leg[0], leg[1]
-            leg.port = data["rtp"]["port"]
-            try:
-                answer = held.videoroom_request({
-                    "request": "rtp_forward", "room": room.room, "secret": room.secret, "publisher_id": feed,
-                    "host": data["rtp"].get("ip") or FORWARD_HOST, "audio_port": leg.port, "audio_pt": OPUS_PT})
-            except JanusRefused as exc:  # e.g. the publisher left meanwhile: next turn leaves the leg
-                log.info("janus: forwarding feed %s: %s", feed, exc)
-                continue
-            forwarders = answer.get("forwarders") or answer.get("rtp_stream", {}).get("forwarders", [])
-            leg.stream_id = next((f.get("stream_id") for f in forwarders if f.get("type", "audio") == "audio"), None)
+            leg = by_handle.get(event.get("sender"))
+            if leg is not None and data.get("audiobridge") == "joined" and "rtp" in data:
+                leg.port, leg.host = data["rtp"]["port"], data["rtp"].get("ip") or FORWARD_HOST
+
+    def _forward(self, held: Held, room, feed: int, leg: Leg) -> None:
+        try:
+            answer = held.videoroom_request({
+                "request": "rtp_forward", "room": room.room, "secret": room.secret, "publisher_id": feed,
+                "host": leg.host, "audio_port": leg.port, "audio_pt": OPUS_PT})
+        except JanusRefused as exc:  # e.g. the publisher left meanwhile: next turn leaves the leg
+            log.info("janus: forwarding feed %s: %s", feed, exc)
+            return
+        forwarders = answer.get("forwarders") or answer.get("rtp_stream", {}).get("forwarders", [])
+        leg.stream_id = next((f.get("stream_id") for f in forwarders if f.get("type", "audio") == "audio"), None)
 
     def _detach(self, held: Held, leg: Leg) -> None:
         try:
@@ -176,7 +190,7 @@ class BridgeKeeper:
 
 def _long_poll(server: JanusServer, session: int) -> list[dict]:
     """Events of a held session (Janus answers within 30 s, sooner with news); a poll keeps it alive."""
-    query = {"maxev": 20, "rid": secrets.randbelow(10**9)}
+    query = {"maxev": MAX_EVENTS, "rid": secrets.randbelow(10**9)}
     if server.api_secret:
         query["apisecret"] = server.api_secret
     url = f"{server.url}/{session}?{urllib.parse.urlencode(query)}"
