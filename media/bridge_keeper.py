@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 TICK_SECONDS = 1.0
 MAX_EVENTS = 100
 JOIN_PATIENCE = 10.0
+UNHEARD_SECONDS = 30.0
 # Matches what the leg is told to expect; the forwarder rewrites the browser's Opus payload type.
 OPUS_PT = 100
 # The bridge's plain-RTP ports and the VideoRoom are in the same Janus process (deploy/janus keeps
@@ -54,6 +55,7 @@ class Held:
     legs: dict[int, Leg] = field(default_factory=dict)  # VideoRoom feed -> leg
     poll: Future | None = None
     kept_alive_at: float = field(default_factory=time.monotonic)
+    listener_seen_at: float = field(default_factory=time.monotonic)
 
     def videoroom_request(self, body: dict) -> dict:
         keyed = {**body, "admin_key": self.server.admin_key} if self.server.admin_key else body
@@ -114,6 +116,8 @@ class BridgeKeeper:
         if time.monotonic() - held.kept_alive_at > 15:
             held.server.api(f"/{held.session}", {"janus": "keepalive"})
             held.kept_alive_at = time.monotonic()
+            if not self._listened(held, bridge):
+                return
         self._read_events(held)
         listed = held.videoroom_request({"request": "listparticipants", "room": room.room})
         wanted = {p["id"] for p in listed.get("participants", []) if p.get("publisher") and p["id"] != bridge.own_feed}
@@ -133,6 +137,18 @@ class BridgeKeeper:
                 self._detach(held, held.legs.pop(feed))
         if held.poll is None:
             held.poll = self.polls.submit(_long_poll, held.server, held.session)
+
+    def _listened(self, held: Held, bridge: AudioBridge) -> bool:
+        """A mix nobody listens to (the page left the call, or its tab closed) is closed: its legs
+        would cost Janus a decoder each for nothing. The page asks again when it comes back."""
+        listed = held.server.plugin_request(AUDIOBRIDGE, {"request": "listparticipants", "room": bridge.room})
+        if any(not p.get("display", "").startswith("feed ") for p in listed.get("participants", [])):
+            held.listener_seen_at = time.monotonic()
+        elif time.monotonic() - held.listener_seen_at > UNHEARD_SECONDS:
+            close_bridges(grants=[bridge.grant])
+            self._release(bridge.pk)
+            return False
+        return True
 
     def _read_events(self, held: Held) -> None:
         if held.poll is None or not held.poll.done():

@@ -190,3 +190,22 @@ def test_what_a_browser_sends_into_a_mix_is_dropped_and_hadirs_legs_are_mixed(ja
     print(f"median Opus payload heard: {silence} bytes for silence, {from_lia} from the listener,"
           f" {from_leg} from Hadir's leg")
     assert from_lia <= silence + 2 and from_leg > 3 * silence, (silence, from_lia, from_leg)
+
+
+def test_a_mix_nobody_listens_to_is_closed(janus_settings):
+    room = make_room(kind="test-lobby", people=("Ani", "Budi"))
+    ani, budi = room.people
+    ani_ticket = ticket_for(room, ani)
+    ticket_for(room, budi)
+    heard_mix, unheard_mix = audio_only(room, ani), audio_only(room, budi)
+    _client, joined = bridge_join(ani_ticket, heard_mix["bridge"], heard_mix["pin"], muted=True)
+    assert data(joined)["audiobridge"] == "joined"
+    KEEPER.tick()
+    for held in KEEPER.held.values():  # as if 40 s had passed since the mixes opened
+        held.kept_alive_at -= 40
+        held.listener_seen_at -= 40
+    KEEPER.tick()
+    assert exists(room, heard_mix["bridge"]) and not exists(room, unheard_mix["bridge"])
+    assert AudioBridge.objects.get(room=unheard_mix["bridge"]).closed_at is not None
+    audio_only(room, ani, on=False)
+    KEEPER.tick()
