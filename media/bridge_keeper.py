@@ -31,6 +31,7 @@ TICK_SECONDS = 1.0
 MAX_EVENTS = 100
 JOIN_PATIENCE = 10.0
 UNHEARD_SECONDS = 30.0
+NO_SUCH_BRIDGE = 485  # JANUS_AUDIOBRIDGE_ERROR_NO_SUCH_ROOM
 # Matches what the leg is told to expect; the forwarder rewrites the browser's Opus payload type.
 OPUS_PT = 100
 # The bridge's plain-RTP ports and the VideoRoom are in the same Janus process (deploy/janus keeps
@@ -93,6 +94,8 @@ class BridgeKeeper:
                 except (JanusUnavailable, JanusRefused) as exc:
                     log.warning("janus: feeding audio bridge %s: %s", bridge.room, exc)
                     self._release(bridge.pk)  # a fresh session next turn (e.g. after a Janus restart)
+                    if isinstance(exc, JanusRefused) and exc.code == NO_SUCH_BRIDGE:
+                        close_bridges(grants=[bridge.grant])  # Janus restarted: the page asks again
 
     def release_all(self) -> None:
         """The process stops: its mixes end with it (a page that comes back on another process asks

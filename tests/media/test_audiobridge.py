@@ -209,3 +209,18 @@ def test_a_mix_nobody_listens_to_is_closed(janus_settings):
     assert AudioBridge.objects.get(room=unheard_mix["bridge"]).closed_at is not None
     audio_only(room, ani, on=False)
     KEEPER.tick()
+
+
+def test_a_mix_janus_lost_is_closed(janus_settings):
+    room = make_room(kind="test-lobby", people=("Ani",))
+    ticket_for(room, room.people[0])
+    answer = audio_only(room, room.people[0])
+    KEEPER.tick()
+    bridge = AudioBridge.objects.get()
+    # As after a Janus restart: the bridge is gone from Janus, its row is not.
+    room.occurrence.janus_room.janus.plugin_request(
+        AUDIOBRIDGE, {"request": "destroy", "room": answer["bridge"], "secret": bridge.secret})
+    for held in KEEPER.held.values():
+        held.kept_alive_at -= 40
+    KEEPER.tick()
+    assert AudioBridge.objects.get().closed_at is not None and not KEEPER.held
