@@ -22,6 +22,8 @@ import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from django.db import connections
+
 from media.audiobridge import close_bridges
 from media.janus import AUDIOBRIDGE, VIDEOROOM, JanusRefused, JanusServer, JanusUnavailable
 from media.models import AudioBridge
@@ -75,12 +77,12 @@ class BridgeKeeper:
         try:
             while True:
                 try:
-                    await asyncio.to_thread(self.tick)
+                    await asyncio.to_thread(_closing_connections, self.tick)
                 except Exception:
                     log.exception("audio bridge keeper failed; retrying")
                 await asyncio.sleep(TICK_SECONDS)
         finally:
-            await asyncio.to_thread(self.release_all)
+            await asyncio.to_thread(_closing_connections, self.release_all)
 
     def tick(self) -> None:
         with self.lock:
@@ -205,6 +207,15 @@ class BridgeKeeper:
             held.server.api(f"/{held.session}", {"janus": "destroy"})
         except (JanusUnavailable, JanusRefused):
             pass
+
+
+def _closing_connections(work) -> None:
+    """A turn in a worker thread: its database connection goes back (to the pool) at the end, as
+    a request's does, instead of staying with a thread nobody else uses."""
+    try:
+        work()
+    finally:
+        connections.close_all()
 
 
 def _long_poll(server: JanusServer, session: int) -> list[dict]:
