@@ -12,6 +12,7 @@ from media.models import AudioBridge
 from tests.e2e.test_janus_browser import in_thread, receiving_from, until
 from tests.e2e.test_media_browser import TIMEOUT, enter
 from tests.rooms.factories import make_room
+from tests.support.axe import axe, describe
 from tests.support.janus import JanusProcess
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -56,6 +57,8 @@ def test_audio_only_receives_one_mixed_stream_and_is_still_heard(daphne_factory,
     assert page.inner_text("#media-audio-only") == "Hanya audio"
     page.click("#media-audio-only")
     assert page.get_attribute("#media-audio-only", "aria-pressed") == "true"
+    found = axe(page, include="#media")
+    assert not found, describe(found)
     first = mix_until(page, lambda m: m["state"] == "connected" and m["audioSamples"] > 0, "no mix")
     cpu_before, at = janus.cpu_seconds(), time.monotonic()
     page.wait_for_timeout(3000)
