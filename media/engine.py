@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from media import services
+from media import audiobridge, services
+from media.bridge_keeper import KEEPER
 
 
 class JanusEngine:
@@ -19,3 +20,11 @@ class JanusEngine:
 
     def mute(self, *, occurrence, attendee, mute: bool) -> int:
         return services.media_mute(occurrence=occurrence, attendee=attendee, mute=mute)
+
+    def audio_only(self, *, occurrence, attendee, on: bool, feed=None) -> dict:
+        if on:
+            return audiobridge.audio_only_start(occurrence=occurrence, attendee=attendee, feed=feed, keeper=KEEPER.id)
+        return audiobridge.audio_only_stop(occurrence=occurrence, attendee=attendee)
+
+    async def run_forever(self) -> None:
+        await KEEPER.run_forever()

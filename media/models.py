@@ -48,3 +48,28 @@ class MediaGrant(models.Model):
 
     def __str__(self):
         return f"{self.attendee_id} in {self.janus_room_id}"
+
+
+class AudioBridge(models.Model):
+    """Low-bandwidth mode: one person's mix (an AudioBridge room only they and Hadir may join), fed by
+    Hadir with every other VideoRoom publisher's audio (``media.audiobridge``). ``own_feed`` is their own
+    VideoRoom publisher, left out of their mix so that they do not hear themselves."""
+
+    grant = models.ForeignKey(MediaGrant, on_delete=models.CASCADE, related_name="bridges")
+    room = models.BigIntegerField(unique=True)
+    secret = models.CharField(max_length=64)
+    pin = models.CharField(max_length=64)
+    keeper_token = models.CharField(max_length=64)
+    own_feed = models.BigIntegerField(null=True, blank=True)
+    keeper = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["grant"], condition=models.Q(closed_at__isnull=True),
+                                    name="one_open_audio_bridge_per_grant"),
+        ]
+
+    def __str__(self):
+        return f"bridge {self.room} of {self.grant_id}"

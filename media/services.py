@@ -24,6 +24,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from media.audiobridge import close_bridges
 from media.errors import MediaUnavailable
 from media.janus import AUDIOBRIDGE, VIDEOROOM, JanusRefused, JanusUnavailable
 from media.models import JanusRoom, MediaGrant
@@ -130,6 +131,7 @@ def _revoke(grant: MediaGrant) -> None:
         janus.remove_token(grant.token)
         for session, _handle, _info in janus.handles_with_token(grant.token):
             janus.destroy_session(session)
+        close_bridges(grants=[grant])
     except (JanusUnavailable, JanusRefused) as exc:
         # Janus lost its state (restarted) or is down: the token is gone with it, or dies with it.
         log.warning("janus: revoking a token in room %s: %s", room.room, exc)
@@ -141,6 +143,7 @@ def janus_room_close(*, occurrence: Occurrence) -> None:
     room = JanusRoom.objects.filter(occurrence=occurrence, closed_at__isnull=True).first()
     if room is None:
         return
+    close_bridges(grants=room.grants.all())
     _destroy_quietly(room)
     janus = room.janus
     for grant in room.grants.filter(revoked_at__isnull=True):

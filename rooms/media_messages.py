@@ -55,6 +55,20 @@ async def media_ticket(consumer: Any, message: dict) -> None:
     await consumer.send_json({"type": "media.ticket", **ticket})
 
 
+async def media_audio_only(consumer: Any, message: dict) -> None:
+    """Low-bandwidth mode on or off: this person's page receives one mixed audio stream instead of
+    everyone's audio and video (``feed``: the page's own publisher, left out of its mix)."""
+    consumer.require_admitted()
+    on = message.get("on")
+    if not isinstance(on, bool):
+        raise Invalid(_("“on” must be true or false."))
+    engine = await _engine(consumer)
+    answer = await database_sync_to_async(engine.audio_only)(
+        occurrence=consumer.entry.occurrence, attendee=consumer.entry.attendee, on=on, feed=message.get("feed"),
+    )
+    await consumer.send_json({"type": "media.audio_only", **answer})
+
+
 async def media_mute(consumer: Any, message: dict) -> None:
     """A moderator mutes (or lets through again) a participant's microphone for everyone, in the server."""
     consumer.require_moderator()
@@ -79,4 +93,5 @@ MEDIA_HANDLERS = {
     "media.mute_request": media_mute_request,
     "media.ticket": media_ticket,
     "media.mute": media_mute,
+    "media.audio_only": media_audio_only,
 }

@@ -185,6 +185,11 @@ class MediaEngine(Protocol):
 
     def mute(self, *, occurrence: Occurrence, attendee: Attendee, mute: bool) -> int: ...
 
+    def audio_only(self, *, occurrence: Occurrence, attendee: Attendee, on: bool, feed: object = None) -> dict: ...
+
+    async def run_forever(self) -> None:
+        """The engine's long-lived work in each live process (spawned by ``rooms.live.hub``)."""
+
 
 _media_engine: MediaEngine | None = None
 

@@ -179,6 +179,8 @@ def _strings() -> dict:
         "present": _("present"), "waiting": _("waiting"), "away": _("away"),
         "moderator": _("moderator"), "you": _("you"), "hand": _("hand raised"),
         "admit": _("Admit"), "deny": _("Deny"), "deny_reason": _("Reason for refusing (optional):"),
+        "audio_only_on": _("Audio only: you hear everyone in one mixed stream; no video is sent or received."),
+        "audio_only_off": _("Audio and video are back."),
         "connecting": _("Connecting…"), "connected": _("Connected"),
         "reconnecting": _("Connection lost; reconnecting in %(seconds)s s…"),
         "waiting_title": _("Please wait"), "waiting_text": _("A moderator will let you in shortly."),

@@ -21,6 +21,7 @@ from rooms.live.flushes import Flushes
 from rooms.live.registry import LocalRoom, Registry, Socket
 from rooms.live.sweeper import Sweeper
 from rooms.live.tasks import Tasks
+from rooms.policies import media_engine
 from rooms.presence import MemoryStore, PresenceStore, RedisStore, Snapshot
 
 if TYPE_CHECKING:
@@ -47,6 +48,8 @@ class Hub:
         self.attendance = AttendanceWriter(self.tasks, self.instance)
         self.sweeper = Sweeper(store=self.store, instance=self.instance, registry=self.registry, flushes=self.flushes)
         self._sweeping = self.tasks.spawn(self.sweeper.run_forever())
+        engine = media_engine()
+        self._media = self.tasks.spawn(engine.run_forever()) if engine is not None else None
 
     @property
     def running(self) -> bool:
@@ -91,9 +94,12 @@ class Hub:
         if self.attendance.task is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(asyncio.shield(self.attendance.task), 5)
-        self._sweeping.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await self._sweeping
+        for task in (self._sweeping, self._media):
+            if task is None:
+                continue
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
         await self.fanout.close()
 
 

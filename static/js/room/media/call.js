@@ -129,6 +129,7 @@ export function setUpMedia({ bus, send }) {
   });
   bus.on("signal", (m) => peers.onSignal(m.from, m.data));
   bus.on("media.ticket", (ticket) => { if (janus && call.joined) { peers.start(ticket); } });
+  bus.on("media.audio_only", (answer) => { if (call.onAudioOnly) { call.onAudioOnly(answer); } });
   bus.on("media.mute_request", () => {
     if (call.micOn) {
       call.micOn = false;
@@ -171,5 +172,6 @@ export function setUpMedia({ bus, send }) {
       return firstFrameAt === null || admittedAt === null ? null : firstFrameAt - admittedAt;
     },
     stats: peers.stats,
+    audioOnly: peers.audioOnly || (() => Promise.resolve(null)),
   };
 }

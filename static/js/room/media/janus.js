@@ -2,6 +2,7 @@
 // connection carrying this page's camera and microphone (none for listen-only roles), and one
 // subscriber connection per other participant's feed. Hadir gave the ticket (media.ticket);
 // Janus checks it on every request. Same interface as peers.js, so call.js drives either.
+import { createAudioOnly } from "./audioonly.js";
 import { makeTile, tileState } from "./tiles.js";
 
 function trace(...parts) { if (window.hadirMediaTrace) { window.hadirMediaTrace.push(parts.join(" ")); } }
@@ -17,6 +18,8 @@ export function createJanus(call) {
   let firstFrameAt = null;
   let generation = 0;
   const handlers = new Map(); // handle id -> event callback
+  let ownFeed = null; // this page's publisher id in the VideoRoom
+  let mixOnly = false; // low-bandwidth mode (audioonly.js): no subscriptions, one mixed stream instead
 
   async function post(path, body) {
     const response = await fetch(ticket.url + path, {
@@ -44,8 +47,8 @@ export function createJanus(call) {
     }
   }
 
-  async function attach(onEvent) {
-    const answer = await post(`/${session}`, { janus: "attach", plugin: "janus.plugin.videoroom" });
+  async function attach(onEvent, plugin = "janus.plugin.videoroom") {
+    const answer = await post(`/${session}`, { janus: "attach", plugin });
     const handle = answer.data.id;
     handlers.set(handle, onEvent);
     return handle;
@@ -76,7 +79,9 @@ export function createJanus(call) {
       (data.publishers || []).forEach(subscribe);
       if (data.unpublished || data.leaving) { dropFeed(data.unpublished || data.leaving); }
       if (data.error_code) { trace("publisher error", data.error); }
+      if (data.videoroom === "joined") { ownFeed = data.id; }
       if (data.videoroom === "joined" && ticket.publish && call.local) { await offer(); }
+      if (data.videoroom === "joined") { audioOnly.ready(); }
     });
     publisher = { handle, pc };
     async function offer() {
@@ -89,14 +94,38 @@ export function createJanus(call) {
       await message(handle, { request: "join", ptype: "publisher", room: ticket.room, pin: ticket.pin,
         token: ticket.token, display: call.me.id });
     } else {
-      const list = await message(handle, { request: "listparticipants", room: ticket.room });
-      ((list.plugindata || {}).data.participants || []).filter((p) => p.publisher).forEach(subscribe);
+      await subscribeAll();
+      audioOnly.ready();
+    }
+  }
+
+  async function subscribeAll() {
+    const list = await message(publisher.handle, { request: "listparticipants", room: ticket.room });
+    ((list.plugindata || {}).data.participants || []).filter((p) => p.publisher).forEach(subscribe);
+  }
+
+  function closeFeeds() {
+    feeds.forEach((entry) => { entry.pc.close(); entry.tile.figure.remove(); });
+    feeds.clear();
+  }
+
+  // Low-bandwidth mode: let go of every subscription (and stop sending video), or come back.
+  function setMixOnly(on) {
+    mixOnly = on;
+    const sender = publisher && publisher.pc.getSenders().find((s) => s.track ? s.track.kind === "video" : false);
+    const camera = call.local && call.local.getVideoTracks()[0];
+    if (on) {
+      closeFeeds();
+      if (sender) { sender.replaceTrack(null); publisher.videoSender = sender; }
+    } else {
+      if (publisher && publisher.videoSender && camera) { publisher.videoSender.replaceTrack(camera); }
+      if (publisher) { subscribeAll(); }
     }
   }
 
   async function subscribe(info) {
     const id = info.display;
-    if (!id || id === call.me.id || feeds.has(id)) { return; }
+    if (mixOnly || !id || id === call.me.id || feeds.has(id)) { return; }
     const pc = newConnection();
     const tile = makeTile(id, (call.people.get(id) || {}).name || "");
     const entry = { id, feed: info.id, pc, tile, handle: null };
@@ -145,8 +174,9 @@ export function createJanus(call) {
 
   function closeAll() {
     generation += 1;
-    feeds.forEach((entry) => { entry.pc.close(); entry.tile.figure.remove(); });
-    feeds.clear();
+    closeFeeds();
+    audioOnly.closed();
+    ownFeed = null;
     if (publisher) { publisher.pc.close(); publisher = null; }
     if (session && ticket) { post(`/${session}`, { janus: "destroy" }).catch(() => {}); }
     session = null;
@@ -171,8 +201,13 @@ export function createJanus(call) {
     }))).then(() => result);
   }
 
+  const audioOnly = createAudioOnly(call, {
+    attach, message, gathered, newConnection, setMixOnly,
+    ticket: () => ticket, ownFeed: () => ownFeed, live: () => session !== null,
+  });
+
   return {
-    start, closeAll, stats,
+    start, closeAll, stats, audioOnly: audioOnly.stats,
     sync: () => {}, onSignal: () => {}, attachAll: () => {},
     ids: () => Array.from(feeds.keys()),
     firstFrameAt: () => firstFrameAt,
