@@ -34,6 +34,7 @@ class JanusServer:
     api_secret: str = ""
     admin_secret: str = ""
     admin_key: str = ""
+    timeout: float = TIMEOUT_SECONDS
 
     # Transport ----------------------------------------------------------------------------------
 
@@ -44,7 +45,7 @@ class JanusServer:
         request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",  # noqa: S310
                                          headers={"Content-Type": "application/json"})
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
                 answer = json.loads(response.read())
         except (OSError, ValueError) as exc:
             raise JanusUnavailable(f"{url}: {exc}") from exc
