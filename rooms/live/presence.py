@@ -63,6 +63,12 @@ async def presence_media_set(*, hub: Hub, room_id: str, attendee_id: str, flags:
         hub.changed(room_id, attendee_id)
 
 
+async def presence_quality_set(*, hub: Hub, room_id: str, attendee_id: str, level: str) -> None:
+    """``level``: one of ``rooms.presence.QUALITY_LEVELS``, measured by the attendee's page."""
+    if await hub.store.set_quality(room=room_id, aid=attendee_id, level=level):
+        hub.changed(room_id, attendee_id)
+
+
 async def presence_drop(*, hub: Hub, room_id: str, attendee_id: str) -> None:
     """Take a denied or removed attendee out of the room's list at once."""
     if await hub.store.drop(room=room_id, aid=attendee_id):
