@@ -54,6 +54,11 @@ export function createJanus(call) {
       let events = [];
       try {
         const response = await fetch(`${ticket.url}/${session}?maxev=10&token=${encodeURIComponent(ticket.token)}&rid=${Date.now()}`);
+        if (response.status >= 400 && response.status < 500) {
+          // Janus answers, and knows no such session (it restarted) or no longer this token.
+          lost(mine, "long poll answered " + response.status);
+          return;
+        }
         events = await response.json();
       } catch (e) {
         trace("poll failed", e);
