@@ -41,10 +41,10 @@ def wav(path, *, tone: bool):
     return path
 
 
-def browser_hearing(browser, audio_file):
-    """A second Chromium whose fake microphone plays ``audio_file``."""
+def browser_hearing(browser, chromium, audio_file):
+    """Another Chromium whose fake microphone plays ``audio_file``."""
     return browser.browser_type.launch(
-        executable_path=browser.browser_type.executable_path, headless=True,
+        executable_path=chromium, headless=True,
         args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
               "--disable-component-update", "--disable-sync", "--use-fake-ui-for-media-stream",
               "--use-fake-device-for-media-stream", f"--use-file-for-fake-audio-capture={audio_file}",
@@ -66,21 +66,23 @@ def until_layout(page, check, what):
         page.wait_for_timeout(300)
 
 
-def test_the_talker_comes_first_the_rest_are_listed_and_everyone_sees_quality(daphne_factory, browser, janus,
-                                                                             tmp_path):
+def test_the_talker_comes_first_the_rest_are_listed_and_everyone_sees_quality(daphne_factory, browser, chromium,
+                                                                             janus, tmp_path):
     server = daphne_factory(HADIR_MEDIA_TILES=2, **janus.settings())
     room = in_thread(lambda: make_room(people=("Ani", "Budi", "Cici")))
     in_thread(lambda: room.host.user)  # loaded here: the pages sign the moderator in
     host, ani, budi, cici = room.host, *room.people
-    quiet = browser_hearing(browser, wav(tmp_path / "silent.wav", tone=False))
-    loud = browser_hearing(browser, wav(tmp_path / "tone.wav", tone=True))
+    quiet = browser_hearing(browser, chromium, wav(tmp_path / "silent.wav", tone=False))
+    loud = browser_hearing(browser, chromium, wav(tmp_path / "tone.wav", tone=True))
     try:
         # Cici talks and enters last: without the talking events she would be the one left off screen.
         pages = {str(person.pk): enter(quiet, server, person)[1] for person in (host, ani, budi)}
         pages[str(cici.pk)] = enter(loud, server, cici)[1]
         host_page, cici_id = pages[str(host.pk)], str(cici.pk)
-        for me, page in pages.items():
-            until(page, receiving_from([i for i in pages if i != me]), f"{me} does not hear everyone")
+        for me, page in pages.items():  # every microphone, whatever is on screen
+            others = [i for i in pages if i != me]
+            until(page, lambda now, others=others: set(others) <= set(now)
+                  and all(now[i]["audioSamples"] > 0 for i in others), f"{me} does not hear everyone")
 
         seen = until_layout(host_page, lambda now: now["shown"][:1] == [cici_id] and len(now["others"]) == 1,
                             "the talker is not first on the moderator's page")
@@ -106,13 +108,26 @@ def test_the_talker_comes_first_the_rest_are_listed_and_everyone_sees_quality(da
               "the pinned participant's video does not come back")
         print("decoded widths on the moderator's page:", {k: v["width"] for k, v in stats(host_page).items()})
 
-        # Quality: every page shows its own; the moderator sees everyone's in the participant list.
+        # Quality: every page shows its own level, and the moderator's page lists each participant's as
+        # their page measured it (loopback on a loaded machine may well be "fair": the level is not fixed).
         for page in pages.values():
             page.wait_for_selector("#media-quality:not([hidden])", timeout=TIMEOUT)
-            assert page.locator("#media-quality").inner_text() == "Connection: good"
-        host_page.wait_for_function(
-            "() => Array.from(window.hadirRoom.people().values()).every((p) => p.quality === 'good')",
-            timeout=TIMEOUT)
+            level = page.evaluate("() => window.hadirMedia.quality()")
+            print("quality:", level)
+            assert page.locator("#media-quality").inner_text() == f"Connection: {level['level']}"
+        deadline = time.monotonic() + TIMEOUT / 1000
+        while True:
+            measured = {me: page.evaluate("() => window.hadirMedia.quality().level") for me, page in pages.items()}
+            listed = host_page.evaluate(
+                "() => Object.fromEntries(Array.from(window.hadirRoom.people().values()).map((p) => [p.id, p.quality]))")
+            if all(listed.get(me) == level for me, level in measured.items()):
+                break
+            assert time.monotonic() < deadline, (measured, listed)
+            host_page.wait_for_timeout(500)
+        struggling = [me for me, level in measured.items() if level != "good" and me != str(host.pk)]
+        for me in struggling:  # the moderator sees who struggles in the participant list
+            badge = host_page.locator(f'#participants li[data-id="{me}"] .badge.quality')
+            assert badge.inner_text() == f"connection {measured[me]}"
     finally:
         quiet.close()
         loud.close()

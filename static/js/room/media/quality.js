@@ -11,8 +11,10 @@ const STEADY_SAMPLES = 2;
 // [fair, poor] thresholds.
 const LOSS = [0.03, 0.10]; // fraction of packets lost since the last sample
 const RTT = [0.25, 0.5]; // seconds
-const JITTER = [0.04, 0.1]; // seconds
-const BITRATE = [400000, 150000]; // bits/s the browser estimates it can send (video only)
+const JITTER = [0.03, 0.1]; // seconds, of received audio (video's own jitter is its frames' packets)
+// Bits/s the browser estimates it can send, while the camera is on. Chrome starts at 300 kbit/s and
+// only probes higher when the encoder asks, so below that is what tells a weak uplink.
+const BITRATE = [200000, 80000];
 
 export function levelOf({ loss, rtt, jitter, bitrate }) {
   const bad = (value, [fair, poor], below) => {
@@ -45,7 +47,7 @@ export function createQuality(call, connections) {
           lost += Math.max(0, nowLost - before.lost);
           received += Math.max(0, nowReceived - before.received);
           previous.set(stat.id, { lost: nowLost, received: nowReceived });
-          if (typeof stat.jitter === "number") { jitter = Math.max(jitter || 0, stat.jitter); }
+          if (stat.kind === "audio" && typeof stat.jitter === "number") { jitter = Math.max(jitter || 0, stat.jitter); }
           if (typeof stat.roundTripTime === "number") { rtt = Math.max(rtt || 0, stat.roundTripTime); }
         }
         if (stat.type === "candidate-pair" && stat.nominated && stat.state === "succeeded") {
