@@ -68,12 +68,21 @@ class JanusServer:
 
     def plugin_request(self, plugin: str, body: dict) -> dict:
         """One synchronous plugin request on a short-lived session; returns the plugin's answer."""
+        return self.plugin_requests(plugin, lambda ask: ask(body))
+
+    def plugin_requests(self, plugin: str, work):
+        """``work(ask)`` on one short-lived session: ``ask(body)`` makes a synchronous plugin request and
+        returns the plugin's answer. Returns what ``work`` returns."""
         session = self.api("", {"janus": "create"})["data"]["id"]
         try:
             handle = self.api(f"/{session}", {"janus": "attach", "plugin": plugin})["data"]["id"]
-            keyed = {**body, "admin_key": self.admin_key} if self.admin_key else body
-            answer = self.api(f"/{session}/{handle}", {"janus": "message", "body": keyed})
-            return answer.get("plugindata", {}).get("data", {})
+
+            def ask(body: dict) -> dict:
+                keyed = {**body, "admin_key": self.admin_key} if self.admin_key else body
+                answer = self.api(f"/{session}/{handle}", {"janus": "message", "body": keyed})
+                return answer.get("plugindata", {}).get("data", {})
+
+            return work(ask)
         finally:
             try:
                 self.api(f"/{session}", {"janus": "destroy"})

@@ -108,7 +108,8 @@ export function createJanus(call) {
   // Room events a publisher handle receives: who publishes, who left, who talks.
   function roomEvent(data) {
     (data.publishers || []).forEach(subscribe);
-    if (data.unpublished || data.leaving) { dropFeed(data.unpublished || data.leaving); }
+    const gone = data.unpublished || data.leaving || data.kicked;
+    if (gone) { dropFeed(gone); }
     const talker = feedOf(data.id);
     if (data.videoroom === "talking" && talker) { stage.spoke(talker.id); }
     if (data.videoroom === "stopped-talking" && talker) { stage.quiet(talker.id); }
