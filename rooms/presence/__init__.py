@@ -34,6 +34,7 @@ from rooms.presence.sync import State, apply_diff, apply_state
 
 __all__ = [
     "AUDIENCE_PAGE_MAX", "AUDIENCE_WINDOW_SECONDS", "FLUSH_MAX_SECONDS", "FLUSH_MIN_SECONDS",
-    "FLUSH_SECONDS_PER_PARTICIPANT", "MEDIA_FLAGS", "QUALITY_LEVELS", "Flush", "MemoryStore", "PresenceStore", "RedisStore", "Snapshot",
+    "FLUSH_SECONDS_PER_PARTICIPANT", "MEDIA_FLAGS", "QUALITY_LEVELS",
+    "Flush", "MemoryStore", "PresenceStore", "RedisStore", "Snapshot",
     "State", "apply_diff", "apply_state", "channel_name", "flush_window", "key_prefix", "participant_info",
 ]

@@ -118,8 +118,8 @@ def test_the_talker_comes_first_the_rest_are_listed_and_everyone_sees_quality(da
         deadline = time.monotonic() + TIMEOUT / 1000
         while True:
             measured = {me: page.evaluate("() => window.hadirMedia.quality().level") for me, page in pages.items()}
-            listed = host_page.evaluate(
-                "() => Object.fromEntries(Array.from(window.hadirRoom.people().values()).map((p) => [p.id, p.quality]))")
+            listed = host_page.evaluate("() => Object.fromEntries("
+                                        "Array.from(window.hadirRoom.people().values()).map((p) => [p.id, p.quality]))")
             if all(listed.get(me) == level for me, level in measured.items()):
                 break
             assert time.monotonic() < deadline, (measured, listed)

@@ -8,8 +8,8 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from tests.rooms.factories import make_room
-from tests.rooms.test_presence_store import ROOM, info, parse, store  # noqa: F401  (fixture)
 from tests.rooms.test_consumer import entered
+from tests.rooms.test_presence_store import ROOM, info, parse, store  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
