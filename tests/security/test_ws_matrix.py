@@ -93,6 +93,8 @@ ROOM_MESSAGES = {
     # Janus (issue 20): a listen-only observer gets a ticket that only receives.
     "media.ticket": {"moderator", "admitted", "observer"},
     "media.mute": MODERATOR_ONLY,
+    # Its connection quality (issue 20): whoever is let in, listeners too (they receive media).
+    "media.quality": {"moderator", "admitted", "observer"},
     # The audience (issue 19): its members are paged to moderators only, who promote a listener
     # (the observer) to speaker and back.
     "audience.list": MODERATOR_ONLY,
@@ -120,6 +122,7 @@ def room_message(message_type: str, role: str, ids: dict) -> dict:
         "media.mute_request": {"participant": other},
         "media.ticket": {},
         "media.mute": {"participant": other, "mute": True},
+        "media.quality": {"level": "fair"},
         "room.set_status": {"status": "open", "reason": ""},
         "audience.list": {"offset": 0, "limit": 10},
         "audience.promote": {"participant": ids["observer"]},
@@ -131,7 +134,8 @@ def room_message(message_type: str, role: str, ids: dict) -> dict:
 # need them in the room), change the status last.
 MODERATOR_ORDER = ["lobby.admit", "lobby.admit_all", "lobby.deny", "audience.list", "audience.promote",
                    "audience.demote", "heartbeat", "presence.sync", "chat.send", "hand.raise", "hand.lower", "signal",
-                   "media.state", "media.mute_request", "media.ticket", "media.mute", "room.set_status"]
+                   "media.state", "media.mute_request", "media.ticket", "media.mute", "media.quality",
+                   "room.set_status"]
 
 
 def test_every_room_message_type_has_a_row():
