@@ -96,6 +96,12 @@ def test_the_talker_comes_first_the_rest_are_listed_and_everyone_sees_quality(da
         host_page.wait_for_timeout(2000)
         after = stats(host_page)[hidden]
         assert after["audioSamples"] > before["audioSamples"], "an off-screen participant must stay audible"
+        playing = host_page.evaluate(f"""() => {{
+            const video = document.querySelector('#media-tiles figure[data-peer="{hidden}"] video');
+            return !video.paused && !video.muted
+                && video.srcObject.getAudioTracks().some((track) => track.readyState === "live");
+        }}""")
+        assert playing, "the off-screen tile's element must keep playing its audio"
         assert after["framesDecoded"] - before["framesDecoded"] < 10, (before, after)
         assert seen["layers"][hidden] == -1 and seen["layers"][cici_id] == 1
 

@@ -33,6 +33,7 @@ export function createJanus(call) {
   let lister = null;
   let starts = 0;
   const handlers = new Map(); // handle id -> event callback
+  const talking = new Set(); // feed ids talking now (their events may come before their subscription)
 
   async function post(path, body) {
     const response = await fetch(ticket.url + path, {
@@ -111,8 +112,14 @@ export function createJanus(call) {
     const gone = data.unpublished || data.leaving || data.kicked;
     if (gone) { dropFeed(gone); }
     const talker = feedOf(data.id);
-    if (data.videoroom === "talking" && talker) { stage.spoke(talker.id); }
-    if (data.videoroom === "stopped-talking" && talker) { stage.quiet(talker.id); }
+    if (data.videoroom === "talking") {
+      talking.add(data.id);
+      if (talker) { stage.spoke(talker.id); }
+    }
+    if (data.videoroom === "stopped-talking") {
+      talking.delete(data.id);
+      if (talker) { stage.quiet(talker.id); }
+    }
   }
 
   async function publish(mine) {
@@ -171,6 +178,9 @@ export function createJanus(call) {
     const tile = makeTile(id, (call.people.get(id) || {}).name || "");
     const entry = { id, feed: info.id, pc, tile, handle: null, videoMid: null, layer: null };
     feeds.set(id, entry);
+    // On the stage at once: a talking event may come before the subscription is set up.
+    stage.add({ id, tile, setLayer: (layer) => setLayer(entry, layer) });
+    if (info.talking || talking.has(info.id)) { stage.spoke(id); }
     tileState(entry, "connecting", T.connecting);
     pc.ontrack = (event) => {
       if (!tile.video.srcObject) { tile.video.srcObject = new MediaStream(); }
@@ -195,7 +205,6 @@ export function createJanus(call) {
         if (entry.layer !== null) { setLayer(entry, entry.layer); }
       }
     });
-    stage.add({ id, tile, setLayer: (layer) => setLayer(entry, layer) });
     await message(entry.handle, { request: "join", ptype: "subscriber", room: ticket.room, pin: ticket.pin,
       token: ticket.token, streams: [{ feed: info.id }] });
   }
@@ -245,6 +254,7 @@ export function createJanus(call) {
     if (session && ticket) { post(`/${session}`, { janus: "destroy" }).catch(() => {}); }
     session = null;
     handlers.clear();
+    talking.clear();
   }
 
   // For tests and diagnostics: what each subscription receives, from getStats.
