@@ -75,8 +75,8 @@ class Sweeper:
             await database_sync_to_async(services.attendance_sweep)(instance=self.instance, ttl=presence_ttl())
 
     async def announce_left(self, room_id: str, attendee_ids: set[str]) -> None:
-        """Of the attendees a sweep (or a leave without grace) changed, those no longer connected are
-        gone (an ``away`` one is not in the store's answer then): say so, in the background."""
+        """A sweep answers those whose grace ran out or whose process died (a leave without grace, the
+        one who left): those of them with no live connection left are gone. Say so, in the background."""
         gone = sorted(set(attendee_ids) - await self.store.present(room=room_id))
         if gone and self.tasks is not None:
             self.tasks.spawn(_participants_left(room_id, gone))
