@@ -37,7 +37,7 @@ export function setUpMedia({ bus, send }) {
     const ask = () => {
       if (!call.joined) { return; }
       send({ type: "media.ticket" });
-      ticketTimer = setTimeout(ask, 4000);
+      ticketTimer = setTimeout(ask, 6000);
     };
     ticketTimer = setTimeout(ask, delay);
   }

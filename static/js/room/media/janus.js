@@ -220,6 +220,9 @@ export function createJanus(call) {
   }
 
   async function start(newTicket) {
+    if (session && ticket && newTicket.token === ticket.token && newTicket.room === ticket.room) {
+      return; // an answer to a repeated request: this session is live with that ticket already
+    }
     closeAll();
     ticket = newTicket;
     const mine = ++generation;
