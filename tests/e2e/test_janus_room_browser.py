@@ -134,6 +134,13 @@ def test_the_talker_comes_first_the_rest_are_listed_and_everyone_sees_quality(da
         for me in struggling:  # the moderator sees who struggles in the participant list
             badge = host_page.locator(f'#participants li[data-id="{me}"] .badge.quality')
             assert badge.inner_text() == f"connection {measured[me]}"
+        # A poor connection, as a page on a weak network reports it: flagged on the moderator's list.
+        ani_page = pages[str(ani.pk)]
+        ani_page.wait_for_timeout(2100)  # past the per-connection rate limit of the page's own report
+        ani_page.evaluate("() => window.hadirRoom.send({type: 'media.quality', level: 'poor'})")
+        badge = host_page.locator(f'#participants li[data-id="{ani.pk}"] .badge.quality')
+        badge.wait_for(timeout=TIMEOUT)
+        assert badge.inner_text() == "connection poor"
     finally:
         quiet.close()
         loud.close()
