@@ -2,7 +2,9 @@
 
 The answer is public: it names the parts that fail and nothing else. Why they fail (paths, hosts,
 driver messages) goes to the log. ``details_report`` (``/healthz/details``, for the metrics token
-or network) adds Redis, the worker's heartbeat and the outbox, with thresholds from settings.
+or network) adds Redis, the worker's heartbeat and the outbox, with thresholds from settings, and
+each Janus server when ``JANUS_URL`` is set (the plain ``/healthz`` never asks Janus: a media server
+that is down must not take the service out of a load balancer).
 """
 
 import asyncio
@@ -12,7 +14,7 @@ import logging
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import close_old_connections, connection, connections, transaction
 from django.db.models import Min
 from django.utils import timezone
 
@@ -124,6 +126,35 @@ def _worker_and_outbox() -> dict:
     }
 
 
+# The whole of Janus's part of a probe, whatever the servers do (each has its own smaller budget).
+JANUS_TIMEOUT_SECONDS = 5.0
+
+
+def _janus_status_in_thread() -> list[dict]:
+    from media.health import janus_status
+
+    close_old_connections()
+    try:
+        return janus_status()
+    finally:
+        connections.close_all()
+
+
+async def janus_status_bounded() -> list[dict] | None:
+    """Each Janus server's reach and load (``media.health.janus_status``), or None when Janus is not
+    configured. In a thread of its own (never the database thread that requests share), bounded: a
+    server that does not answer in time is reported unreachable."""
+    if not settings.JANUS_URL:
+        return None
+    try:
+        return await asyncio.wait_for(sync_to_async(_janus_status_in_thread, thread_sensitive=False)(),
+                                      JANUS_TIMEOUT_SECONDS)
+    except Exception:
+        log.exception("health: Janus's status could not be read in time")
+        return [{"url": url.rstrip("/"), "reachable": False, "sessions": 0, "rooms": 0, "publishers": 0,
+                 "subscribers": 0, "complete": False} for url in settings.JANUS_URL]
+
+
 async def details_report() -> dict:
     """Every part, with figures. A part the service cannot serve without (the database, the channel
     layer, Redis) is ``unavailable`` and makes the whole ``unavailable`` (503); a worker that stopped
@@ -142,6 +173,12 @@ async def details_report() -> dict:
         except Exception:
             log.exception("health: the worker's heartbeat or the outbox could not be read")
             parts["worker"] = parts["outbox"] = {"status": "unavailable"}
+    janus = await janus_status_bounded()
+    if janus is not None:
+        # Rooms, chat and presence work without it; the sittings placed on a server that is down
+        # have no audio and video: degraded, not unavailable.
+        parts["janus"] = {"status": "ok" if all(server["reachable"] for server in janus) else "degraded",
+                          "servers": janus}
     failing = sorted(name for name, part in parts.items() if part["status"] == "unavailable")
     degraded = sorted(name for name, part in parts.items() if part["status"] == "degraded")
     return {

@@ -8,7 +8,9 @@ Two kinds of figure:
   which Prometheus' ``rate()`` takes as a counter reset);
 - read when scraped: this process's sockets and rooms from the rooms hub (sum over targets), and
   the service-wide figures from the database (outbox, delivery latency, reminders due, rooms
-  live, participants present, worker heartbeat), which every target reports alike (use ``max()``).
+  live, participants present, worker heartbeat), which every target reports alike (use ``max()``),
+  and, when ``JANUS_URL`` is set, each Janus server's reach and load (``hadir_janus_*``, labelled
+  by server; also alike on every target), read with short timeouts.
 
 Access: ``Authorization: Bearer <HADIR_METRICS_TOKEN>``, or a client address inside one of
 ``HADIR_METRICS_ALLOW``'s networks (the peer, or the client the proxy settings establish).
@@ -145,10 +147,41 @@ DATABASE = CollectorRegistry(auto_describe=False)
 DATABASE.register(DatabaseCollector())
 
 
+JANUS_GAUGES = (
+    ("reachable", "hadir_janus_up", "whether the Janus server's admin API answered (1) or not (0)"),
+    ("rooms", "hadir_janus_rooms", "Hadir's open sittings placed on the Janus server"),
+    ("sessions", "hadir_janus_sessions", "Janus sessions on the server"),
+    ("publishers", "hadir_janus_publishers", "VideoRoom publisher handles on the server"),
+    ("subscribers", "hadir_janus_subscribers", "VideoRoom subscriber handles on the server"),
+)
+
+
+class JanusCollector:
+    """Figures already read (``config.health.janus_status_bounded``), turned into gauges."""
+
+    def __init__(self, servers: list[dict]):
+        self.servers = servers
+
+    def collect(self):
+        for key, name, documentation in JANUS_GAUGES:
+            family = GaugeMetricFamily(name, documentation, labels=["server"])
+            for server in self.servers:
+                family.add_metric([server["url"]], float(server[key]))
+            yield family
+
+
 async def exposition() -> bytes:
-    """The counters, the hub's figures (read on the event loop, where the hub lives) and the
-    database's (in the database thread)."""
-    return generate_latest(REGISTRY) + generate_latest(HUB) + await sync_to_async(generate_latest)(DATABASE)
+    """The counters, the hub's figures (read on the event loop, where the hub lives), the
+    database's (in the database thread) and Janus's (bounded, in a thread of its own)."""
+    from config.health import janus_status_bounded
+
+    text = generate_latest(REGISTRY) + generate_latest(HUB) + await sync_to_async(generate_latest)(DATABASE)
+    janus = await janus_status_bounded()
+    if janus is not None:
+        registry = CollectorRegistry(auto_describe=False)
+        registry.register(JanusCollector(janus))
+        text += generate_latest(registry)
+    return text
 
 
 @require_GET

@@ -329,6 +329,9 @@ HADIR_PRESENCE_TTL_SECONDS = env.integer("HADIR_PRESENCE_TTL_SECONDS", 15)
 HADIR_HEARTBEAT_SECONDS = env.integer("HADIR_HEARTBEAT_SECONDS", 10)
 HADIR_ICE_SERVERS = env.json_value("HADIR_ICE_SERVERS", [])
 HADIR_MESH_MAX_PARTICIPANTS = env.integer("HADIR_MESH_MAX_PARTICIPANTS", 6)
+# Through Janus: the most cameras a page shows at once, active speakers first (rooms.policies.RoomPolicy.
+# media_tiles; a hearing shows at least 16, every camera of its parties).
+HADIR_MEDIA_TILES = env.integer("HADIR_MEDIA_TILES", 9)
 # A public hearing's observer places: one per browser session; at most PER_ADDRESS taken from one
 # client address within WINDOW minutes; a place whose holder has not connected within CONNECT
 # minutes goes back to the public.

@@ -33,6 +33,8 @@ from rooms.policies import RoomPolicy, TransitionRefused
 LISTEN_ONLY_ROLES = (Role.OBSERVER,)
 # Roles heard but not seen in the built-in audio and video (a witness whose face is protected).
 AUDIO_ONLY_ROLES = (Role.WITNESS,)
+# A hearing of 15 shows every camera (issue 20): its pages show at least this many tiles.
+HEARING_TILES = 16
 
 
 @dataclass
@@ -73,6 +75,10 @@ class HearingRoomPolicy(RoomPolicy):
     entry_statuses = ()
     # A witness is kept out until called: the lobby is never emptied at once.
     admit_all = False
+
+    def media_tiles(self, occurrence) -> int:
+        # Every camera of a hearing is shown: the bench, the parties, counsel, a witness, the interpreter.
+        return max(HEARING_TILES, super().media_tiles(occurrence))
 
     def fields(self, status: str) -> tuple[str, ...]:
         return (("reason",) if status in NEEDS_REASON else ()) + (("next_at",) if status in NEEDS_DATE else ())

@@ -11,11 +11,12 @@ class MediaConfig(AppConfig):
         from media import receivers
         from media.engine import JanusEngine
         from rooms.policies import register_media_engine
-        from rooms.signals import participant_removed, room_status_changed
+        from rooms.signals import participant_left, participant_removed, room_status_changed
         from scheduling import signals
 
         register_media_engine(JanusEngine())
         participant_removed.connect(receivers.participant_removed, dispatch_uid="media-participant-removed")
+        participant_left.connect(receivers.participant_left, dispatch_uid="media-participant-left")
         room_status_changed.connect(receivers.room_status_changed, dispatch_uid="media-room-status-changed")
         signals.attendee_removed.connect(receivers.attendee_gone, dispatch_uid="media-attendee-removed")
         signals.join_link_changed.connect(receivers.attendee_gone, dispatch_uid="media-join-link-changed")

@@ -34,6 +34,7 @@ class JanusServer:
     api_secret: str = ""
     admin_secret: str = ""
     admin_key: str = ""
+    timeout: float = TIMEOUT_SECONDS
 
     # Transport ----------------------------------------------------------------------------------
 
@@ -44,7 +45,7 @@ class JanusServer:
         request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",  # noqa: S310
                                          headers={"Content-Type": "application/json"})
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
                 answer = json.loads(response.read())
         except (OSError, ValueError) as exc:
             raise JanusUnavailable(f"{url}: {exc}") from exc
@@ -67,12 +68,21 @@ class JanusServer:
 
     def plugin_request(self, plugin: str, body: dict) -> dict:
         """One synchronous plugin request on a short-lived session; returns the plugin's answer."""
+        return self.plugin_requests(plugin, lambda ask: ask(body))
+
+    def plugin_requests(self, plugin: str, work):
+        """``work(ask)`` on one short-lived session: ``ask(body)`` makes a synchronous plugin request and
+        returns the plugin's answer. Returns what ``work`` returns."""
         session = self.api("", {"janus": "create"})["data"]["id"]
         try:
             handle = self.api(f"/{session}", {"janus": "attach", "plugin": plugin})["data"]["id"]
-            keyed = {**body, "admin_key": self.admin_key} if self.admin_key else body
-            answer = self.api(f"/{session}/{handle}", {"janus": "message", "body": keyed})
-            return answer.get("plugindata", {}).get("data", {})
+
+            def ask(body: dict) -> dict:
+                keyed = {**body, "admin_key": self.admin_key} if self.admin_key else body
+                answer = self.api(f"/{session}/{handle}", {"janus": "message", "body": keyed})
+                return answer.get("plugindata", {}).get("data", {})
+
+            return work(ask)
         finally:
             try:
                 self.api(f"/{session}", {"janus": "destroy"})

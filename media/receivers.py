@@ -29,6 +29,12 @@ def participant_removed(sender, *, occurrence, attendee, **kwargs) -> None:
         _after_commit(services.media_revoke, occurrence=occurrence, attendee=attendee)
 
 
+def participant_left(sender, *, occurrence, attendee, **kwargs) -> None:
+    """Their last connection to the room went (and did not come back within the grace period): their
+    token goes too, so a page left open elsewhere, or a copied ticket, holds no media."""
+    participant_removed(sender, occurrence=occurrence, attendee=attendee)
+
+
 def attendee_gone(sender, *, attendee, **kwargs) -> None:
     """Removed from the event, or their join link rotated or revoked: out of every sitting's media."""
     grants = MediaGrant.objects.filter(attendee=attendee, revoked_at__isnull=True).select_related(

@@ -9,6 +9,9 @@
   with it fails from then on) and every Janus session opened with it is destroyed (its media stop).
 - ``janus_room_close``: the room is destroyed (Janus hangs everyone up) and its tokens removed.
 - ``media_mute``: a moderator's mute for everyone (VideoRoom ``moderate`` on the person's audio).
+- ``janus_room_restore``: a Janus that restarted lost the sitting's room and every token (none is
+  permanent); each ticket asks whether the room still ``exists`` and, if not, recreates it with the
+  same id, secret and pin and adds back the tokens still granted, so that pages rejoin with a ticket.
 
 Janus is outside the database's transactions: rows are written after Janus said yes, and what
 follows a room event runs after the commit (``media.receivers``).
@@ -37,6 +40,7 @@ from scheduling.models import Attendee, Occurrence
 log = logging.getLogger(__name__)
 # Every microphone of a class of 40 and its teachers may be live at once.
 MAX_PUBLISHERS = 100
+ROOM_EXISTS = 427  # JANUS_VIDEOROOM_ERROR_ROOM_EXISTS
 
 
 def _unavailable() -> MediaUnavailable:
@@ -65,12 +69,7 @@ def janus_room_open(*, occurrence: Occurrence) -> JanusRoom:
     room = JanusRoom(occurrence=occurrence, server=server.url, admin_server=server.admin_url,
                      room=secrets.randbelow(2**52) + 1, secret=secrets.token_hex(24), pin=secrets.token_hex(24))
     try:
-        server.plugin_request(VIDEOROOM, {
-            "request": "create", "room": room.room, "secret": room.secret, "pin": room.pin,
-            "is_private": True, "allowed": [], "publishers": MAX_PUBLISHERS, "permanent": False,
-            "audiolevel_event": True, "audio_active_packets": 50, "audio_level_average": 40,
-            "notify_joining": True,
-        })
+        server.plugin_request(VIDEOROOM, _create_request(room, allowed=[]))
     except (JanusUnavailable, JanusRefused) as exc:
         log.warning("janus: cannot create a room on %s: %s", server.url, exc)
         raise _unavailable() from exc
@@ -83,11 +82,48 @@ def janus_room_open(*, occurrence: Occurrence) -> JanusRoom:
     return room
 
 
+def _create_request(room: JanusRoom, *, allowed: list[str]) -> dict:
+    return {
+        "request": "create", "room": room.room, "secret": room.secret, "pin": room.pin,
+        "is_private": True, "allowed": allowed, "publishers": MAX_PUBLISHERS, "permanent": False,
+        "audiolevel_event": True, "audio_active_packets": 50, "audio_level_average": 40,
+        "notify_joining": True,
+        # Small tiles receive a lower layer (docs/protocol.md, "Through Janus"): the codec whose
+        # simulcast the browsers use, and the subscriber's choice of layer honoured.
+        "videocodec": "vp8", "audiocodec": "opus",
+    }
+
+
+def janus_room_restore(*, room: JanusRoom) -> bool:
+    """Make sure Janus still has the sitting's room (it forgets it when it restarts); recreate it and
+    add back the live tokens if not. True when it had to. Raises ``MediaUnavailable`` if Janus is down."""
+    janus = room.janus
+    try:
+        if janus.plugin_request(VIDEOROOM, {"request": "exists", "room": room.room}).get("exists"):
+            return False
+        grants = list(room.grants.filter(revoked_at__isnull=True))
+        try:
+            janus.plugin_request(VIDEOROOM, _create_request(
+                room, allowed=[grant.token for grant in grants if grant.may_publish]))
+        except JanusRefused as exc:
+            if exc.code != ROOM_EXISTS:
+                raise  # else another process restored it meanwhile; the tokens below are idempotent
+        for grant in grants:
+            janus.add_token(grant.token, [VIDEOROOM, AUDIOBRIDGE])
+    except (JanusUnavailable, JanusRefused) as exc:
+        log.warning("janus: cannot restore room %s on %s: %s", room.room, room.server, exc)
+        raise _unavailable() from exc
+    log.warning("janus: room %s was gone from %s (restarted?); restored with %d tokens",
+                room.room, room.server, len(grants))
+    return True
+
+
 def media_ticket(*, occurrence: Occurrence, attendee: Attendee, policy: RoomPolicy, moderator: bool = False) -> dict:
     """What an admitted person's page needs to reach the sitting's Janus room (``docs/protocol.md``)."""
     if not (moderator or admitted(occurrence, attendee, policy)):
         raise Forbidden(_("Wait until a moderator lets you in."))
     room = janus_room_open(occurrence=occurrence)
+    janus_room_restore(room=room)
     may_publish = bool(policy.may_send(attendee, "signal"))
     grant = MediaGrant.objects.filter(janus_room=room, attendee=attendee, revoked_at__isnull=True).first()
     if grant is None:
@@ -126,8 +162,7 @@ def _revoke(grant: MediaGrant) -> None:
     room, janus = grant.janus_room, grant.janus_room.janus
     try:
         if grant.may_publish and room.closed_at is None:
-            janus.plugin_request(VIDEOROOM, {"request": "allowed", "room": room.room, "secret": room.secret,
-                                             "action": "remove", "allowed": [grant.token]})
+            _kick(room, token=grant.token, display=str(grant.attendee_id))
         janus.remove_token(grant.token)
         for session, _handle, _info in janus.handles_with_token(grant.token):
             janus.destroy_session(session)
@@ -136,6 +171,22 @@ def _revoke(grant: MediaGrant) -> None:
         # Janus lost its state (restarted) or is down: the token is gone with it, or dies with it.
         log.warning("janus: revoking a token in room %s: %s", room.room, exc)
     MediaGrant.objects.filter(pk=grant.pk).update(revoked_at=timezone.now())
+
+
+def _kick(room: JanusRoom, *, token: str, display: str) -> None:
+    """Off the room's publishers, and their feeds hung up at once (pages show their attendee id as
+    ``display``): the others' pages let go of them on Janus's next event, before the walk over every
+    session that follows, whose length grows with the server's load. One Janus session for all."""
+    def work(ask) -> None:
+        ask({"request": "allowed", "room": room.room, "secret": room.secret, "action": "remove", "allowed": [token]})
+        for participant in ask({"request": "listparticipants", "room": room.room}).get("participants", []):
+            if participant.get("display") == display:
+                try:
+                    ask({"request": "kick", "room": room.room, "secret": room.secret, "id": participant["id"]})
+                except JanusRefused:
+                    pass  # gone meanwhile
+
+    room.janus.plugin_requests(VIDEOROOM, work)
 
 
 def janus_room_close(*, occurrence: Occurrence) -> None:

@@ -6,6 +6,7 @@ its ``RoomConsumer``, typed ``Any``: it imports this module), kept apart to keep
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from rooms import messages, selectors
 from rooms.errors import Invalid
-from rooms.live.presence import presence_media_set
+from rooms.live.presence import presence_media_set, presence_quality_set
 from rooms.policies import MediaEngine, media_engine
 
 
@@ -88,10 +89,25 @@ async def media_mute_request(consumer: Any, message: dict) -> None:
     await consumer.tell(target, {"type": "media.mute_request", "from": consumer.attendee_id})
 
 
+async def media_quality(consumer: Any, message: dict) -> None:
+    """The page's connection quality changed (``good``, ``fair``, ``poor``): shown in presence, where
+    moderators see who is struggling. Pages send changes only; faster than one per
+    ``messages.QUALITY_MIN_SECONDS`` per socket is refused."""
+    consumer.require_admitted()
+    level = messages.media_quality(message)
+    now = time.monotonic()
+    if now - getattr(consumer, "quality_at", -messages.QUALITY_MIN_SECONDS) < messages.QUALITY_MIN_SECONDS:
+        raise Invalid(_("Connection quality is reported at most once every two seconds."), code="rate_limited")
+    consumer.quality_at = now
+    await presence_quality_set(hub=consumer.hub, room_id=consumer.room_id, attendee_id=consumer.attendee_id,
+                               level=level)
+
+
 MEDIA_HANDLERS = {
     "media.state": media_state,
     "media.mute_request": media_mute_request,
     "media.ticket": media_ticket,
     "media.mute": media_mute,
     "media.audio_only": media_audio_only,
+    "media.quality": media_quality,
 }

@@ -16,7 +16,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from rooms.errors import Invalid
-from rooms.presence import AUDIENCE_PAGE_MAX, MEDIA_FLAGS
+from rooms.presence import AUDIENCE_PAGE_MAX, MEDIA_FLAGS, QUALITY_LEVELS
 from rooms.services import CHAT_MAX_LENGTH
 from scheduling.text import has_control_characters
 
@@ -155,3 +155,15 @@ def media_flags(message: dict) -> dict[str, bool]:
     if not all(isinstance(value, bool) for value in values.values()):
         raise Invalid(_("“media”, “camera” and “microphone” must be true or false."))
     return values
+
+
+# A page reports its connection quality when it changes; more often than this is refused.
+QUALITY_MIN_SECONDS = 2.0
+
+
+def media_quality(message: dict) -> str:
+    """``media.quality``: ``level``, one of ``QUALITY_LEVELS``."""
+    level = message.get("level")
+    if level not in QUALITY_LEVELS:
+        raise Invalid(_("“level” must be “good”, “fair” or “poor”."))
+    return level

@@ -123,6 +123,13 @@ class RoomPolicy:
         them). A moderator may promote one to speaker for a while (``audience.promote``)."""
         return attendee.role == AUDIENCE_ROLE
 
+    def media_tiles(self, occurrence: Occurrence) -> int:
+        """Through a media server, the most cameras a page shows at once (active speakers first; the
+        others are listed, and shown on request). Every microphone is heard whatever is shown."""
+        from django.conf import settings
+
+        return settings.HADIR_MEDIA_TILES
+
     def audio_only(self, attendee: Attendee) -> bool:
         """True for roles that take part in built-in media with their microphone only."""
         return False

@@ -346,6 +346,7 @@ def media_setup(*, occurrence: Occurrence, attendee: Attendee, policy: RoomPolic
         "may_send": bool(policy.may_send(attendee, "signal")),
         "audio_only": bool(policy.audio_only(attendee)),
         "max_participants": settings.HADIR_MESH_MAX_PARTICIPANTS,
+        "tiles": policy.media_tiles(occurrence),
     }
 
 

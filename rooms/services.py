@@ -274,3 +274,15 @@ def attendance_sweep(*, instance: str, ttl: float) -> int:
     return selectors.stale_intervals(instance=instance, before=now - timedelta(seconds=ttl)).update(
         left_at=F("last_seen_at")
     )
+
+
+def participants_left(*, occurrence_id: str, attendee_ids: Sequence[str]) -> int:
+    """Announce (``rooms.signals.participant_left``) that these attendees' last connection to the
+    room is gone for good (the presence grace period ran out). Returns how many were announced."""
+    occurrence = Occurrence.objects.filter(pk=occurrence_id).select_related("event").first()
+    if occurrence is None:
+        return 0
+    attendees = list(Attendee.objects.filter(event_id=occurrence.event_id, pk__in=list(attendee_ids)))
+    for attendee in attendees:
+        signals.participant_left.send(sender=participants_left, occurrence=occurrence, attendee=attendee)
+    return len(attendees)

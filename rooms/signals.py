@@ -10,9 +10,14 @@ Arguments (all keyword):
       # check ``occurrence.event.kind``: the signal is sent for every kind of room.
 - participant_removed(occurrence, attendee, by: Attendee | None)
       # ``lobby_deny`` refused or removed the attendee (their sockets close with 4403).
+- participant_left(occurrence, attendee)
+      # The attendee's last connection to the room is gone and the grace period after it ran out
+      # (``rooms.services.participants_left``, from the presence sweeper): not sent inside a
+      # transaction; receivers that reach outside services should not make the sweeper wait.
 """
 
 from django.dispatch import Signal
 
 room_status_changed = Signal()
 participant_removed = Signal()
+participant_left = Signal()

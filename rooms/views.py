@@ -194,6 +194,7 @@ def _strings() -> dict:
         "camera_on": _("camera on"), "camera_off": _("camera off"),
         "microphone_on": _("microphone on"), "microphone_off": _("microphone off"), "ask_mute": _("Ask to mute"),
         "ask_mute_named": _("Ask %(name)s to mute"),
+        "quality_fair": _("connection fair"), "quality_poor": _("connection poor"),
         "admit_named": _("Admit %(name)s"), "deny_named": _("Refuse %(name)s"),
         "remove": _("Remove"), "remove_named": _("Remove %(name)s from the room"), "cancel": _("Cancel"),
         "let_back": _("Let back in"), "let_back_named": _("Let %(name)s back in"),
@@ -232,4 +233,9 @@ def _media_strings() -> dict:
         "camera_muted": _("camera off"), "mic_muted": _("microphone off"),
         "mute_request": _("A moderator asked you to turn your microphone off; it is now off."),
         "none": _("None"), "device": _("Device %(number)s"),
+        "reconnecting_media": _("The audio and video connection was lost; reconnecting…"),
+        "quality_good": _("Connection: good"), "quality_fair": _("Connection: fair"),
+        "quality_poor": _("Connection: poor"),
+        "others_count": _("Not on screen (%(count)s)"), "show": _("Show"), "show_named": _("Show %(name)s"),
+        "pin": _("Click to pin or unpin"), "mic_is_on": _("microphone on"),
     }

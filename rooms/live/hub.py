@@ -46,7 +46,8 @@ class Hub:
         self.doors = Door(self.tasks)
         self.flushes = Flushes(self.store, self.tasks, self.registry, self.dispatch)
         self.attendance = AttendanceWriter(self.tasks, self.instance)
-        self.sweeper = Sweeper(store=self.store, instance=self.instance, registry=self.registry, flushes=self.flushes)
+        self.sweeper = Sweeper(store=self.store, instance=self.instance, registry=self.registry, flushes=self.flushes,
+                              tasks=self.tasks)
         self._sweeping = self.tasks.spawn(self.sweeper.run_forever())
         engine = media_engine()
         self._media = self.tasks.spawn(engine.run_forever()) if engine is not None else None

@@ -29,9 +29,13 @@ async def presence_join(
 
 
 async def presence_leave(*, hub: Hub, room_id: str, attendee_id: str, conn: str, audience: bool = False) -> None:
-    """Drop a connection; with the attendee's last, they are away for the grace period, then gone."""
-    if await hub.store.leave(room=room_id, aid=attendee_id, conn=conn, instance=hub.instance, grace=away_grace()):
+    """Drop a connection; with the attendee's last, they are away for the grace period, then gone
+    (the sweeper announces it; without a grace period, this does)."""
+    grace = away_grace()
+    if await hub.store.leave(room=room_id, aid=attendee_id, conn=conn, instance=hub.instance, grace=grace):
         hub.changed(room_id, attendee_id, audience=audience)
+        if grace <= 0:
+            await hub.sweeper.announce_left(room_id, {attendee_id})
 
 
 async def presence_audience_set(*, hub: Hub, room_id: str, attendee_id: str, audience: bool) -> bool:
@@ -56,6 +60,12 @@ async def presence_hand_set(*, hub: Hub, room_id: str, attendee_id: str, raised:
 async def presence_media_set(*, hub: Hub, room_id: str, attendee_id: str, flags: frozenset[str]) -> None:
     """``flags``: the subset of ``rooms.presence.MEDIA_FLAGS`` that is on (none: out of the call)."""
     if await hub.store.set_media(room=room_id, aid=attendee_id, flags=flags):
+        hub.changed(room_id, attendee_id)
+
+
+async def presence_quality_set(*, hub: Hub, room_id: str, attendee_id: str, level: str) -> None:
+    """``level``: one of ``rooms.presence.QUALITY_LEVELS``, measured by the attendee's page."""
+    if await hub.store.set_quality(room=room_id, aid=attendee_id, level=level):
         hub.changed(room_id, attendee_id)
 
 

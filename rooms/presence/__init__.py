@@ -16,7 +16,7 @@ The modules: ``store`` (the ``PresenceStore`` contract, ``Snapshot``, ``Flush``,
 (the backends; Redis's scripts in ``lua/``), and ``sync`` (the reference ``apply_diff``).
 """
 
-from rooms.presence.encoding import MEDIA_FLAGS, participant_info
+from rooms.presence.encoding import MEDIA_FLAGS, QUALITY_LEVELS, participant_info
 from rooms.presence.memory_store import MemoryStore
 from rooms.presence.redis_store import RedisStore, channel_name, key_prefix
 from rooms.presence.store import (
@@ -34,6 +34,7 @@ from rooms.presence.sync import State, apply_diff, apply_state
 
 __all__ = [
     "AUDIENCE_PAGE_MAX", "AUDIENCE_WINDOW_SECONDS", "FLUSH_MAX_SECONDS", "FLUSH_MIN_SECONDS",
-    "FLUSH_SECONDS_PER_PARTICIPANT", "MEDIA_FLAGS", "Flush", "MemoryStore", "PresenceStore", "RedisStore", "Snapshot",
+    "FLUSH_SECONDS_PER_PARTICIPANT", "MEDIA_FLAGS", "QUALITY_LEVELS",
+    "Flush", "MemoryStore", "PresenceStore", "RedisStore", "Snapshot",
     "State", "apply_diff", "apply_state", "channel_name", "flush_window", "key_prefix", "participant_info",
 ]

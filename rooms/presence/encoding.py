@@ -2,7 +2,8 @@
 
 A participant is pre-encoded JSON: ``info`` is its static part without the closing brace, made
 once at the door; ``participant_entry`` appends ``status``, ``connections`` and ``hand_raised``, then the media
-fields (``media`` in the built-in call, ``camera``, ``microphone``). Frames are joined from ready
+fields (``media`` in the built-in call, ``camera``, ``microphone``), then ``quality`` (the connection
+quality the participant's page reported: ``QUALITY_LEVELS``) only when one was reported. Frames are joined from ready
 entries, so a diff for a room of 200 costs no ``json.dumps`` per participant.
 
 Redis builds the same bytes inside its scripts (``lua/common.lua``: ``build``; ``lua/flush.lua``),
@@ -15,6 +16,7 @@ from __future__ import annotations
 import json
 
 MEDIA_FLAGS = ("media", "camera", "microphone")
+QUALITY_LEVELS = ("good", "fair", "poor")
 
 
 def participant_info(*, attendee_id: str, name: str, role: str, role_label: str, moderator: bool,
@@ -32,9 +34,12 @@ def _json_bool(value: bool) -> str:
     return "true" if value else "false"
 
 
-def participant_entry(info: str, status: str, connections: int, hand: bool, media: frozenset = frozenset()) -> str:
+def participant_entry(info: str, status: str, connections: int, hand: bool, media: frozenset = frozenset(),
+                      quality: str = "") -> str:
     """A participant as listed in presence frames."""
     flags = "".join(f',"{flag}":{_json_bool(flag in media)}' for flag in MEDIA_FLAGS)
+    if quality:
+        flags += f',"quality":"{quality}"'
     return f'{info},"status":"{status}","connections":{connections},"hand_raised":{_json_bool(hand)}{flags}}}'
 
 

@@ -18,6 +18,7 @@ class _MemoryRoom:
     admitted: set[str] = field(default_factory=set)
     hands: set[str] = field(default_factory=set)
     media: dict[str, frozenset] = field(default_factory=dict)
+    quality: dict[str, str] = field(default_factory=dict)  # the level each page last reported
     away: dict[str, float] = field(default_factory=dict)
     listed: dict[str, str] = field(default_factory=dict)
     listed_public: dict[str, str] = field(default_factory=dict)
@@ -52,6 +53,7 @@ class MemoryStore:
         state.admitted.discard(aid)
         state.hands.discard(aid)
         state.media.pop(aid, None)
+        state.quality.pop(aid, None)
         state.away.pop(aid, None)
         state.audience.discard(aid)
 
@@ -83,6 +85,7 @@ class MemoryStore:
             elif grace > 0:
                 state.connections.pop(aid, None)
                 state.media.pop(aid, None)
+                state.quality.pop(aid, None)
                 state.away[aid] = time.time()
             else:
                 self._gone(state, aid)
@@ -112,6 +115,16 @@ class MemoryStore:
             if aid not in state.info or state.connections.get(aid, 0) == 0 or unchanged:
                 return False
             state.media[aid] = flags
+            if "media" not in flags:
+                state.quality.pop(aid, None)
+            return True
+
+    async def set_quality(self, *, room: str, aid: str, level: str) -> bool:
+        with self._lock:
+            state = self._room(room)
+            if aid not in state.info or state.connections.get(aid, 0) == 0 or state.quality.get(aid) == level:
+                return False
+            state.quality[aid] = level
             return True
 
     async def set_audience(self, *, room: str, aid: str, audience: bool) -> bool:
@@ -123,6 +136,7 @@ class MemoryStore:
                 state.audience.add(aid)
                 state.hands.discard(aid)
                 state.media.pop(aid, None)
+                state.quality.pop(aid, None)
             else:
                 state.audience.discard(aid)
             return True
@@ -154,7 +168,9 @@ class MemoryStore:
             status = "away"
         else:
             return None, False
-        return participant_entry(info, status, count, aid in state.hands, state.media.get(aid, frozenset())), admitted
+        entry = participant_entry(info, status, count, aid in state.hands, state.media.get(aid, frozenset()),
+                                  state.quality.get(aid, ""))
+        return entry, admitted
 
     def _view(self, state: _MemoryRoom, aid: str) -> tuple[str | None, bool, bool]:
         """(the entry to list or None, whether non-moderators see it, whether the audience counts it):

@@ -86,6 +86,9 @@ class RedisStore:
     async def set_media(self, *, room: str, aid: str, flags: frozenset) -> bool:
         return bool(await self._run("mark", room, aid, "media", *("1" if f in flags else "0" for f in MEDIA_FLAGS)))
 
+    async def set_quality(self, *, room: str, aid: str, level: str) -> bool:
+        return bool(await self._run("mark", room, aid, "quality", level))
+
     async def set_audience(self, *, room: str, aid: str, audience: bool) -> bool:
         return bool(await self._run("mark", room, aid, "listen" if audience else "speak"))
 

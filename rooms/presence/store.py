@@ -91,6 +91,10 @@ class PresenceStore(Protocol):
     async def set_media(self, *, room: str, aid: str, flags: frozenset) -> bool:
         """``flags``: the subset of ``MEDIA_FLAGS`` that is on; only while connected."""
 
+    async def set_quality(self, *, room: str, aid: str, level: str) -> bool:
+        """``level``: one of ``QUALITY_LEVELS``, the connection quality the attendee's page measured;
+        only while connected, and forgotten with the media flags (leaving the call, the room)."""
+
     async def drop(self, *, room: str, aid: str) -> bool:
         """Take the attendee out of the room's list at once (denied or removed)."""
 

@@ -37,3 +37,19 @@ def test_a_janus_room_answers_the_page_socket_only_with_a_ticket_not_in_the_page
     page = client.get(f"/rooms/{room.id}/")
     assert page.context["media"]["mode"] == "janus" and "token" not in page.context["media"]
     assert not MediaGrant.objects.exists()
+
+
+@pytest.mark.parametrize(("kind", "tiles"), [("", 9), ("class", 9), ("hearing", 16)])
+def test_the_number_of_cameras_on_screen_is_the_rooms_policy(settings, kind, tiles):
+    from rooms.policies import policy_for
+
+    settings.JANUS_URL, settings.JANUS_ADMIN_URL = ["http://127.0.0.1:9/janus"], ["http://127.0.0.1:9/admin"]
+    room = make_room(people=("Ani",))
+    policy = policy_for(room.occurrence.event)
+    if kind:
+        from rooms.policies import _registry
+
+        policy = _registry[kind]
+    assert selectors.media_setup(occurrence=room.occurrence, attendee=room.people[0], policy=policy)["tiles"] == tiles
+    settings.HADIR_MEDIA_TILES = 20  # a deployment that shows more: hearings too
+    assert policy.media_tiles(room.occurrence) == 20

@@ -128,3 +128,23 @@ def test_each_sitting_goes_to_the_least_loaded_server(janus_settings, settings, 
         assert ticket_for(other, other.people[0])["url"] == second.url
     finally:
         second.stop()
+
+
+def test_after_a_janus_restart_the_next_ticket_recreates_the_room_and_its_tokens(janus_settings):
+    room = make_room(kind="test-lobby", people=("Ani", "Lia"), roles=("participant", "listener"))
+    ani, lia = room.people
+    ani_ticket, lia_ticket = ticket_for(room, ani), ticket_for(room, lia)
+    janus_settings.restart()
+    # Janus forgot everything: the tokens Hadir gave are refused.
+    assert RawJanus(ani_ticket["url"], ani_ticket["token"]).send("", {"janus": "create"})["janus"] == "error"
+
+    again = ticket_for(room, lia)
+    assert again["room"] == ani_ticket["room"] and again["pin"] == ani_ticket["pin"]
+    assert again["token"] == lia_ticket["token"]
+    # Every live token is back, with what it may do: Ani publishes again with her old ticket (her page
+    # asks for a fresh one, which is the same), the listener still may not.
+    _client, joined = joined_as_publisher(ani_ticket)
+    assert joined["plugindata"]["data"]["videoroom"] == "joined", joined
+    _listener, refused = joined_as_publisher(lia_ticket)
+    assert refused["plugindata"]["data"]["error_code"] == 433, refused
+    assert JanusRoom.objects.get().closed_at is None

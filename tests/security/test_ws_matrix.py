@@ -95,6 +95,8 @@ ROOM_MESSAGES = {
     "media.mute": MODERATOR_ONLY,
     # Low-bandwidth mode: whoever may receive media may ask for one mixed stream instead.
     "media.audio_only": {"moderator", "admitted", "observer"},
+    # Its connection quality (issue 20): whoever is let in, listeners too (they receive media).
+    "media.quality": {"moderator", "admitted", "observer"},
     # The audience (issue 19): its members are paged to moderators only, who promote a listener
     # (the observer) to speaker and back.
     "audience.list": MODERATOR_ONLY,
@@ -123,6 +125,7 @@ def room_message(message_type: str, role: str, ids: dict) -> dict:
         "media.ticket": {},
         "media.mute": {"participant": other, "mute": True},
         "media.audio_only": {"on": False},
+        "media.quality": {"level": "fair"},
         "room.set_status": {"status": "open", "reason": ""},
         "audience.list": {"offset": 0, "limit": 10},
         "audience.promote": {"participant": ids["observer"]},
@@ -135,6 +138,7 @@ def room_message(message_type: str, role: str, ids: dict) -> dict:
 MODERATOR_ORDER = ["lobby.admit", "lobby.admit_all", "lobby.deny", "audience.list", "audience.promote",
                    "audience.demote", "heartbeat", "presence.sync", "chat.send", "hand.raise", "hand.lower", "signal",
                    "media.state", "media.mute_request", "media.ticket", "media.mute", "media.audio_only",
+                   "media.quality",
                    "room.set_status"]
 
 

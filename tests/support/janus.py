@@ -58,7 +58,7 @@ class JanusProcess:
                 "JANUS_ADMIN_SECRET": self.admin_secret, "JANUS_ADMIN_KEY": self.admin_key}
 
     def start(self) -> JanusProcess:
-        log = open(self.log_path, "wb")
+        log = open(self.log_path, "ab")
         self.process = subprocess.Popen([JANUS, "-F", str(self.folder), "-L", str(self.log_path) + ".full"],
                                         stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 20
@@ -77,6 +77,18 @@ class JanusProcess:
         """User and system CPU time Janus has used so far (from /proc)."""
         fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def kill(self) -> None:
+        """As a crash would: no time to say goodbye to anyone."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+
+    def restart(self) -> JanusProcess:
+        """Killed, then started again with the same configuration (ports, secrets): it remembers no
+        room, token or session, as after a crash or an upgrade."""
+        self.kill()
+        return self.start()
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

@@ -23,6 +23,8 @@ local function build(r, away, room, aid)
     if redis.call('SISMEMBER', r..flag, aid) == 1 then on = 'true' end
     media = media..',"'..flag..'":'..on
   end
+  local quality = redis.call('HGET', r..'quality', aid)
+  if quality then media = media..',"quality":"'..quality..'"' end
   return info..',"status":"'..status..'","connections":'..n..',"hand_raised":'..hand..media..'}', adm
 end
 -- As build, for the lists: an admitted audience member is never listed, and counted while connected
@@ -36,13 +38,14 @@ local function view(r, away, room, aid)
 end
 -- Rooms nobody touches for a week leave nothing behind in Redis.
 local function touch(r)
-  for _, suffix in ipairs({'info', 'n', 'adm', 'hand', 'media', 'camera', 'microphone', 'listed', 'plisted',
+  for _, suffix in ipairs({'info', 'n', 'adm', 'hand', 'media', 'camera', 'microphone', 'quality', 'listed', 'plisted',
                            'seq', 'pseq', 'pending', 'flushed', 'aud', 'counted'}) do
     redis.call('EXPIRE', r..suffix, 604800)
   end
 end
 local function media_off(r, aid)
   for _, flag in ipairs(MEDIA_FLAGS) do redis.call('SREM', r..flag, aid) end
+  redis.call('HDEL', r..'quality', aid)
 end
 local function gone(r, away, room, aid)
   media_off(r, aid)

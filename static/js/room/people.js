@@ -61,6 +61,10 @@ export function setUpPeople({ bus, session, send, T }) {
           () => sendFrom("lobby-error", { type: "media.mute_request", participant: p.id })));
       }
     }
+    if (p.quality && p.quality !== "good" && moderating()) {
+      // The connection quality the participant's page measured: moderators see who is struggling.
+      li.appendChild(make("span", { className: "badge quality " + (p.quality === "poor" ? "bad " : "warn ") + p.quality, text: T["quality_" + p.quality] }));
+    }
     if (p.hand_raised) { li.appendChild(make("span", { className: "badge warn hand", text: "✋ " + T.hand })); }
     if (moderating() && !isMe(p) && !p.moderator) { li.appendChild(actions(p)); }
     return li;

@@ -6,6 +6,7 @@ import { strings } from "../../lib/i18n.js";
 import { createDevices, supported } from "./devices.js";
 import { createJanus } from "./janus.js";
 import { createPeers } from "./peers.js";
+import { createQuality } from "./quality.js";
 import { clearTiles, message, renderControls, selfTile } from "./tiles.js";
 
 // Returns the handle for tests and diagnostics, or null when the page has no media section.
@@ -27,6 +28,25 @@ export function setUpMedia({ bus, send }) {
   const janus = setup.mode === "janus";
   const peers = janus ? createJanus(call) : createPeers(call);
   const devices = createDevices(call, useStream);
+  const quality = janus ? createQuality(call, peers.connections) : null;
+  // Asking for a Janus ticket until one comes (the media server may be restarting: the room answers
+  // "unavailable" meanwhile).
+  let ticketTimer = null;
+  function askTicket(delay) {
+    clearTimeout(ticketTimer);
+    const ask = () => {
+      if (!call.joined) { return; }
+      send({ type: "media.ticket" });
+      ticketTimer = setTimeout(ask, 6000);
+    };
+    ticketTimer = setTimeout(ask, delay);
+  }
+  let reconnecting = false;
+  call.ticketLost = () => {
+    reconnecting = true;
+    message(T.reconnecting_media);
+    askTicket(1000);
+  };
   let admittedAt = null;
   let previewStarted = false;
   let wasDisconnected = false;
@@ -89,11 +109,13 @@ export function setUpMedia({ bus, send }) {
     renderControls(call);
     announce();
     peers.sync();
-    if (janus) { send({ type: "media.ticket" }); }
+    if (janus) { askTicket(0); }
   }
 
   function leaveCall() {
     call.joined = false;
+    clearTimeout(ticketTimer);
+    if (quality) { quality.stop(); }
     peers.closeAll();
     clearTiles();
     announce();
@@ -101,6 +123,8 @@ export function setUpMedia({ bus, send }) {
 
   function stopEverything() {
     call.joined = false;
+    clearTimeout(ticketTimer);
+    if (quality) { quality.stop(); }
     peers.closeAll();
     devices.stopMeter();
     if (call.local) { call.local.getTracks().forEach((track) => track.stop()); }
@@ -123,12 +147,22 @@ export function setUpMedia({ bus, send }) {
       wasDisconnected = false;
       peers.closeAll();
       announce();
-      if (janus) { send({ type: "media.ticket" }); }
+      if (janus) {
+        askTicket(0);
+        quality.resend();
+      }
     }
     peers.sync();
   });
   bus.on("signal", (m) => peers.onSignal(m.from, m.data));
-  bus.on("media.ticket", (ticket) => { if (janus && call.joined) { peers.start(ticket); } });
+  bus.on("media.ticket", (ticket) => {
+    clearTimeout(ticketTimer);
+    if (!janus || !call.joined) { return; }
+    if (reconnecting) { message(""); }
+    reconnecting = false;
+    peers.start(ticket);
+    quality.start();
+  });
   bus.on("media.audio_only", (answer) => { if (call.onAudioOnly) { call.onAudioOnly(answer); } });
   bus.on("media.mute_request", () => {
     if (call.micOn) {
@@ -173,5 +207,9 @@ export function setUpMedia({ bus, send }) {
     },
     stats: peers.stats,
     audioOnly: peers.audioOnly || (() => Promise.resolve(null)),
+    // Janus only: which feeds are on screen (stage.js), how often this page joined Janus, its quality.
+    layout: () => (peers.layout ? peers.layout() : null),
+    starts: () => (peers.starts ? peers.starts() : 0),
+    quality: () => (quality ? { level: quality.level(), figures: quality.figures() } : null),
   };
 }
