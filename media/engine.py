@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from media import services
+from media import recording, services
 
 
 class JanusEngine:
@@ -19,3 +19,9 @@ class JanusEngine:
 
     def mute(self, *, occurrence, attendee, mute: bool) -> int:
         return services.media_mute(occurrence=occurrence, attendee=attendee, mute=mute)
+
+    def record(self, *, occurrence, by, on: bool) -> None:
+        recording.recording_set(occurrence=occurrence, by=by, on=on)
+
+    def room_facts(self, occurrences: list) -> dict:
+        return recording.room_facts(occurrences)

@@ -68,7 +68,7 @@ def janus_room_open(*, occurrence: Occurrence) -> JanusRoom:
             "request": "create", "room": room.room, "secret": room.secret, "pin": room.pin,
             "is_private": True, "allowed": [], "publishers": MAX_PUBLISHERS, "permanent": False,
             "audiolevel_event": True, "audio_active_packets": 50, "audio_level_average": 40,
-            "notify_joining": True,
+            "notify_joining": True, "lock_record": True,  # only Hadir (the secret) starts a recording
         })
     except (JanusUnavailable, JanusRefused) as exc:
         log.warning("janus: cannot create a room on %s: %s", server.url, exc)
