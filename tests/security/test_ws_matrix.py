@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from hearings import observers as hearing_observers
 from hearings import services as hearings
-from hearings.models import CaseType, CourtMembership, Role
+from hearings.models import CaseType, Court, CourtMembership, Role
 from rooms.consumers import HANDLERS
 from rooms.sessions import remember_attendee
 from scheduling import services as scheduling
@@ -93,6 +93,7 @@ ROOM_MESSAGES = {
     # Janus (issue 20): a listen-only observer gets a ticket that only receives.
     "media.ticket": {"moderator", "admitted", "observer"},
     "media.mute": MODERATOR_ONLY,
+    "media.record": MODERATOR_ONLY,  # the court allows recording here
     # The audience (issue 19): its members are paged to moderators only, who promote a listener
     # (the observer) to speaker and back.
     "audience.list": MODERATOR_ONLY,
@@ -120,6 +121,7 @@ def room_message(message_type: str, role: str, ids: dict) -> dict:
         "media.mute_request": {"participant": other},
         "media.ticket": {},
         "media.mute": {"participant": other, "mute": True},
+        "media.record": {"on": False},
         "room.set_status": {"status": "open", "reason": ""},
         "audience.list": {"offset": 0, "limit": 10},
         "audience.promote": {"participant": ids["observer"]},
@@ -131,7 +133,8 @@ def room_message(message_type: str, role: str, ids: dict) -> dict:
 # need them in the room), change the status last.
 MODERATOR_ORDER = ["lobby.admit", "lobby.admit_all", "lobby.deny", "audience.list", "audience.promote",
                    "audience.demote", "heartbeat", "presence.sync", "chat.send", "hand.raise", "hand.lower", "signal",
-                   "media.state", "media.mute_request", "media.ticket", "media.mute", "room.set_status"]
+                   "media.state", "media.mute_request", "media.ticket", "media.mute", "media.record",
+                   "room.set_status"]
 
 
 def test_every_room_message_type_has_a_row():
@@ -151,6 +154,7 @@ def _world() -> dict:
     users = {name: get_user_model().objects.create_user(name, f"{name}@example.org", "pw-" + name)
              for name in ("clerk", "judge", "outsider")}
     court = hearings.court_create(name="PN Contoh", slug="pn-contoh")
+    Court.objects.filter(pk=court.pk).update(allow_recording=True)
     hearings.court_member_add(court=court, user=users["clerk"], role=CourtMembership.Role.CLERK)
     hearings.court_member_add(court=court, user=users["judge"], role=CourtMembership.Role.JUDGE)
 
