@@ -163,11 +163,12 @@ def convert_queue(*, recording_id: int) -> None:
         log.exception("could not queue the conversion of recording %s; the schedule will", recording_id)
 
 
-def room_status_changed(sender, *, occurrence, status, by=None, **kwargs) -> None:
+def room_status_changed(sender: object, *, occurrence: Occurrence, status: str, by: Attendee | None = None,
+                        **kwargs: object) -> None:
     """``rooms.signals.room_status_changed``: a final status ends the recording, in the same transaction."""
     if status in policy_for(occurrence.event).final_statuses:
         recording_end(occurrence=occurrence, by=by)
 
 
-def occurrence_cancelled(sender, *, occurrence, **kwargs) -> None:
+def occurrence_cancelled(sender: object, *, occurrence: Occurrence, **kwargs: object) -> None:
     recording_end(occurrence=occurrence)

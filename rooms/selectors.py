@@ -165,9 +165,9 @@ def room_entries(*, knocks: list[Knock], now: datetime) -> list[Entry | Refused]
                 entry.denied_reason = None if entry.admitted else decision.reason
             else:
                 entry.admitted = enters_directly(entry.policy, entry.attendee, status=entry.status.status)
-    for entry in entries:
-        if isinstance(entry, Entry):
-            entry.facts = facts.get(entry.occurrence.pk, {})
+    for checked in entries:
+        if isinstance(checked, Entry):
+            checked.facts = facts.get(checked.occurrence.pk, {})
     return entries
 
 
