@@ -45,6 +45,9 @@ def test_the_clerk_records_five_seconds_and_the_file_plays_for_five_seconds(
     until(clerk, receiving_from([str(world.party.pk)]), "the clerk does not receive the defendant")
     until(party, receiving_from([str(world.clerk.pk)]), "the defendant does not receive the clerk")
     assert party.is_hidden("#recording-bar") and party.is_hidden("#recording-toggle")
+    clerk.wait_for_selector("#recording-toggle:not([hidden])", timeout=TIMEOUT)
+    assert clerk.inner_text("#recording-toggle") == "Start recording"
+    assert "This session is not being recorded." in clerk.inner_text("#recording-banner")
 
     clerk.click("#recording-toggle")
     for page in (clerk, party):

@@ -18,7 +18,7 @@ export function setUpRecording({ bus, session, send }) {
     const mayControl = !!(button && allowed && !ended && session.me && session.me.moderator);
     bar.hidden = !(recording || seen || mayControl);
     bar.classList.toggle("is-off", !recording);
-    text.textContent = recording ? text.dataset.on : (seen ? text.dataset.off : "");
+    text.textContent = recording ? text.dataset.on : (seen ? text.dataset.off : text.dataset.idle);
     document.body.classList.toggle("is-recording", recording);
     if (button) {
       button.hidden = !mayControl;
