@@ -91,7 +91,9 @@ def recording_convert(*, recording_id: int) -> Recording | None:
             if opus.exists() and opus.stat().st_size > 0:
                 tracks.append((_started_us(mjr, 60), opus))
         if not tracks:
-            _finish(recording, status=Recording.Status.EMPTY)
+            # Nobody spoke, or this worker does not see the folder Janus writes (docs/deployment.md).
+            _finish(recording, status=Recording.Status.EMPTY,
+                    error=f"no audio files in {folder}: nobody published, or HADIR_RECORDINGS_DIR is not shared")
             return Recording.objects.get(pk=recording_id)
         first = min(start for start, _ in tracks)
         output = folder / OUTPUT_NAME

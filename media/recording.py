@@ -145,10 +145,12 @@ def _announce(recording: Recording, *, on: bool, by: Attendee | None, at: dateti
     publish_on_commit(str(recording.occurrence_id), wire.ToAll(close=0, frame=recording_frame(recording)))
 
 
-def recording_end(*, occurrence: Occurrence, by: Attendee | None = None) -> None:
-    """The sitting is over: a running recording stops (the destroyed room closed its files)."""
+def recording_end(*, occurrence: Occurrence, by: Attendee | None = None, janus: bool = False) -> None:
+    """The sitting is over: a running recording stops. ``janus`` False where its room is being
+    destroyed anyway (a final status, a cancelled sitting: that closes the files); True where the
+    room may still be open (the sitting's time ran out)."""
     if Recording.objects.filter(occurrence=occurrence, status=Recording.Status.RECORDING).exists():
-        recording_stop(occurrence=occurrence, by=by, janus=False)
+        recording_stop(occurrence=occurrence, by=by, janus=janus)
 
 
 def convert_queue(*, recording_id: int) -> None:

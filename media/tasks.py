@@ -28,7 +28,7 @@ def convert_due() -> dict:
     ended = 0
     for recording in Recording.objects.filter(status=Recording.Status.RECORDING).select_related("occurrence"):
         if room_window(recording.occurrence)[1] <= now or recording.occurrence.is_cancelled:
-            recording_end(occurrence=recording.occurrence)
+            recording_end(occurrence=recording.occurrence, janus=True)
             ended += 1
     stale = now - timedelta(seconds=2 * settings.HADIR_RECORDING_CONVERT_SECONDS)
     due = list(Recording.objects.filter(status=Recording.Status.STOPPED).values_list("pk", flat=True)) + list(

@@ -64,3 +64,22 @@ def test_only_a_signed_in_moderator_of_the_sitting_records(recordings):
         with pytest.raises(Forbidden):
             recording_set(occurrence=world.occurrence, by=seat, on=True)
     assert not Recording.objects.exists()
+
+
+def test_a_sitting_that_ran_out_of_time_stops_recording_in_janus_too(recordings, settings):
+    from datetime import timedelta
+
+    from scheduling.models import Occurrence
+
+    world = make_hearing()
+    recording_set(occurrence=world.occurrence, by=world.clerk, on=True)
+    over = timezone.now() - timedelta(minutes=settings.HADIR_ROOM_CLOSES_AFTER_MINUTES + 1)
+    Occurrence.objects.filter(pk=world.occurrence.pk).update(start=over - timedelta(hours=1), end=over)
+    assert tasks.convert_due() == {"ended": 1, "converted": 1}
+    room = JanusRoom.objects.get(occurrence=world.occurrence)
+    listed = room.janus.plugin_request("janus.plugin.videoroom", {"request": "list"})["list"]
+    assert next(entry for entry in listed if entry["room"] == room.room)["record"] is False
+    recording = Recording.objects.get(occurrence=world.occurrence)
+    assert recording.status == Recording.Status.EMPTY and "HADIR_RECORDINGS_DIR" in recording.error
+    assert [kind for kind in StatusLogEntry.objects.filter(hearing=world.hearing).values_list("kind", flat=True)] \
+        == ["recording_started", "recording_stopped"]
