@@ -83,3 +83,32 @@ def test_a_sitting_that_ran_out_of_time_stops_recording_in_janus_too(recordings,
     assert recording.status == Recording.Status.EMPTY and "HADIR_RECORDINGS_DIR" in recording.error
     assert [kind for kind in StatusLogEntry.objects.filter(hearing=world.hearing).values_list("kind", flat=True)] \
         == ["recording_started", "recording_stopped"]
+
+
+def test_a_teacher_records_a_class_where_the_school_allows_it(recordings):
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+
+    from classrooms import services as classes
+    from classrooms.models import School
+
+    make = get_user_model().objects.create_user
+    teacher, student = make("recteacher", "t@example.org", "x"), make("recstudent", "s@example.org", "x")
+    school = classes.school_create(name="SMA Rekam Kelas", timezone="Asia/Jakarta", by=None, admins=[teacher])
+    today = timezone.localdate()
+    classroom = classes.classroom_create(school=school, by=teacher, name="XII IPS", term_start=today,
+                                         term_end=today + timedelta(days=30))
+    classes.enrollment_add(classroom=classroom, by=teacher, user=student)
+    start = timezone.now() + timedelta(minutes=1)
+    meeting = classes.meeting_add(classroom=classroom, by=teacher, start=start, end=start + timedelta(hours=1),
+                                  allow_conflicts=True).occurrences.get()
+    seats = {seat.user_id: seat for seat in meeting.event.attendees.select_related("event")}
+    with pytest.raises(Forbidden, match="not allowed"):
+        recording_set(occurrence=meeting, by=seats[teacher.pk], on=True)
+    School.objects.filter(pk=school.pk).update(allow_recording=True)
+    with pytest.raises(Forbidden):
+        recording_set(occurrence=meeting, by=seats[student.pk], on=True)
+    recording = recording_set(occurrence=meeting, by=seats[teacher.pk], on=True)
+    assert recording.status == Recording.Status.RECORDING and recording.segments[0]["by"] == seats[teacher.pk].name
+    assert recording_set(occurrence=meeting, by=seats[teacher.pk], on=False).status == Recording.Status.STOPPED
