@@ -10,7 +10,7 @@ class HolidayInline(admin.TabularInline):
 
 @admin.register(School)
 class SchoolAdmin(admin.ModelAdmin):
-    list_display = ["name", "timezone"]
+    list_display = ["name", "timezone", "allow_recording"]
     search_fields = ["name"]
     filter_horizontal = ["admins"]
     inlines = [HolidayInline]

@@ -39,6 +39,15 @@ class SchoolForm(forms.Form):
     timezone = forms.ChoiceField(label=_("Time zone"), choices=zone_choices, initial="Asia/Jakarta")
 
 
+class SchoolSettingsForm(SchoolForm):
+    allow_recording = forms.BooleanField(
+        label=_("teachers may record classes"), required=False,
+        help_text=_("A teacher may record a class meeting through the audio and video server; the students see "
+                    "that it is recording, and only the class's teachers and the school's administrators get the "
+                    "file."),
+    )
+
+
 class HolidayForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DateInput)
     name = forms.CharField(label=_("Name"), max_length=200, required=False)

@@ -39,6 +39,12 @@ class School(VideoSettings):
         related_name="administered_schools",
         verbose_name=_("administrators"),
     )
+    allow_recording = models.BooleanField(
+        _("teachers may record classes"), default=False,
+        help_text=_("A teacher may record a class meeting through the audio and video server; the students see "
+                    "that it is recording, and only the class's teachers and the school's administrators get the "
+                    "file."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -132,6 +132,12 @@ class ClassroomRoomPolicy(RoomPolicy):
         classroom = Classroom.objects.filter(class_events__event_id=occurrence.event_id).only("students_wait").first()
         return None if classroom is None or classroom.students_wait else "open"
 
+    def may_access_recordings(self, user, occurrence) -> bool:
+        """The class's teachers and its school's administrators; never its students."""
+        classroom = (Classroom.objects.select_related("school")
+                     .filter(class_events__event_id=occurrence.event_id).first())
+        return classroom is not None and classroom_role(user, classroom) in MANAGER_ROLES
+
     def next_steps(self, occurrence, attendee, *, moderator: bool) -> list[tuple[str, str]]:
         if not moderator:
             return []

@@ -352,6 +352,13 @@ JANUS_ADMIN_URL = env.listing("JANUS_ADMIN_URL", "")
 JANUS_API_SECRET = env.string("JANUS_API_SECRET", "")
 JANUS_ADMIN_SECRET = env.string("JANUS_ADMIN_SECRET", "")
 JANUS_ADMIN_KEY = env.string("JANUS_ADMIN_KEY", "")
+# Recordings (media/recording.py): Janus writes each sitting's raw files under this folder, at the
+# same path the worker reads (one machine, or a shared mount); the finished file goes beside them.
+HADIR_RECORDINGS_DIR = Path(env.string("HADIR_RECORDINGS_DIR", str(VAR_DIR / "recordings"))).resolve()
+# Janus's raw files of a finished recording are deleted by the daily purge after this many days.
+HADIR_RETENTION_RECORDING_RAW_DAYS = env.integer("HADIR_RETENTION_RECORDING_RAW_DAYS", 30)
+# A conversion's time limit (janus-pp-rec and ffmpeg; a three-hour hearing takes a minute or two).
+HADIR_RECORDING_CONVERT_SECONDS = env.integer("HADIR_RECORDING_CONVERT_SECONDS", 1800)
 # Notifications: a claimed message whose worker is silent this long is claimed again; failures
 # retry with doubling waits (from 1 minute, at most 1 hour) up to the attempt limit.
 HADIR_NOTIFY_LEASE_SECONDS = env.integer("HADIR_NOTIFY_LEASE_SECONDS", 300)

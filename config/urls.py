@@ -43,4 +43,5 @@ urlpatterns = [
     path("", include("classrooms.urls")),
     path("", include("hearings.urls")),
     path("", include("feedback.urls")),
+    path("", include("media.urls")),
 ]

@@ -10,7 +10,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Court)
 class CourtAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "timezone", "closed_display"]
+    list_display = ["name", "slug", "timezone", "closed_display", "allow_recording"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
 
@@ -33,7 +33,7 @@ class ParticipantInline(admin.TabularInline):
 class LogInline(admin.TabularInline):
     model = StatusLogEntry
     extra = 0
-    readonly_fields = ["at", "previous", "status", "by_name", "by_role", "reason", "next_at"]
+    readonly_fields = ["at", "kind", "previous", "status", "by_name", "by_role", "reason", "next_at"]
     exclude = ["by_user"]
     can_delete = False
 

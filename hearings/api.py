@@ -79,7 +79,7 @@ class HearingDetailSerializer(HearingSerializer):
     def get_status_log(self, hearing) -> list[dict]:
         return [
             {"at": entry.at, "previous": entry.previous, "status": entry.status, "by": entry.by_name,
-             "by_role": entry.by_role, "reason": entry.reason, "next_at": entry.next_at}
+             "by_role": entry.by_role, "reason": entry.reason, "next_at": entry.next_at, "kind": entry.kind}
             for entry in hearing.status_log.all()
         ]
 

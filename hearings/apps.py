@@ -18,6 +18,8 @@ class HearingsConfig(AppConfig):
         from hearings.attention import without_judge
         from hearings.feedback import CourtKind, HearingSittingPolicy
         from hearings.policies import HearingRoomPolicy, is_any_court_staff, may_manage_links
+        from hearings.recording import recording_changed
+        from media.signals import recording_changed as media_recording_changed
         from notifications.registry import register_notice_period
         from rooms.policies import register_policy
         from rooms.signals import room_status_changed
@@ -30,6 +32,7 @@ class HearingsConfig(AppConfig):
         register_invite_guidance("hearing", ical.invite_guidance)
         register_sitting_state("hearing", ical.sitting_state)
         room_status_changed.connect(receivers.room_status_changed, dispatch_uid="hearings-room-status-changed")
+        media_recording_changed.connect(recording_changed, dispatch_uid="hearings-recording-changed")
         register_link_manager("hearing", may_manage_links)
         register_sitting_policy("hearing", HearingSittingPolicy())
         register_organisation(CourtKind())

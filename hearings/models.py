@@ -30,6 +30,11 @@ class Court(VideoSettings):
         _("closed hearings on the public docket"), max_length=16,
         choices=ClosedDisplay.choices, default=ClosedDisplay.LISTED,
     )
+    allow_recording = models.BooleanField(
+        _("hearings may be recorded"), default=False,
+        help_text=_("The clerk may record a hearing through the audio and video server; only the court's staff "
+                    "get the file."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -254,7 +259,13 @@ class HearingParticipant(models.Model):
 
 
 class StatusLogEntry(models.Model):
-    """Append-only: who changed a hearing's status, when, from what to what, and why."""
+    """Append-only: who changed a hearing's status, when, from what to what, and why; and when its
+    recording started and stopped (``kind``; then ``previous`` and ``status`` are the status it had)."""
+
+    class Kind(models.TextChoices):
+        STATUS = "status", _("Status changed")
+        RECORDING_STARTED = "recording_started", _("Recording started")
+        RECORDING_STOPPED = "recording_stopped", _("Recording stopped")
 
     hearing = models.ForeignKey(Hearing, on_delete=models.PROTECT, related_name="status_log")
     at = models.DateTimeField()
@@ -265,6 +276,7 @@ class StatusLogEntry(models.Model):
     by_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     reason = models.CharField(max_length=500, blank=True)
     next_at = models.DateTimeField(null=True, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.STATUS)
 
     class Meta:
         ordering = ["at", "id"]

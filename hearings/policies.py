@@ -105,6 +105,11 @@ class HearingRoomPolicy(RoomPolicy):
     def video_settings(self, occurrence) -> Court | None:
         return Court.objects.filter(cases__hearings__event_id=occurrence.event_id).first()
 
+    def may_access_recordings(self, user, occurrence) -> bool:
+        """The court's staff (clerks and judges); never the parties, the observers or the public."""
+        court = self.video_settings(occurrence)
+        return court is not None and user is not None and is_court_staff(user, court)
+
     def external_video(self, occurrence) -> bool:
         """A closed hearing is never heard on a third party's server; a public one where the court opted in."""
         hearing = Hearing.objects.filter(event_id=occurrence.event_id).only("is_public").first()

@@ -8,7 +8,7 @@ class MediaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from media import receivers
+        from media import receivers, recording
         from media.engine import JanusEngine
         from rooms.policies import register_media_engine
         from rooms.signals import participant_left, participant_removed, room_status_changed
@@ -21,3 +21,6 @@ class MediaConfig(AppConfig):
         signals.attendee_removed.connect(receivers.attendee_gone, dispatch_uid="media-attendee-removed")
         signals.join_link_changed.connect(receivers.attendee_gone, dispatch_uid="media-join-link-changed")
         signals.occurrence_cancelled.connect(receivers.occurrence_cancelled, dispatch_uid="media-occurrence-cancelled")
+        # After the room's own receivers: its destroyed room closes the recording's files first.
+        room_status_changed.connect(recording.room_status_changed, dispatch_uid="media-recording-status")
+        signals.occurrence_cancelled.connect(recording.occurrence_cancelled, dispatch_uid="media-recording-cancelled")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from media import audiobridge, services
+from media import audiobridge, recording, services
 from media.bridge_keeper import KEEPER
 
 
@@ -28,3 +28,9 @@ class JanusEngine:
 
     async def run_forever(self) -> None:
         await KEEPER.run_forever()
+
+    def record(self, *, occurrence, by, on: bool) -> None:
+        recording.recording_set(occurrence=occurrence, by=by, on=on)
+
+    def room_facts(self, occurrences: list) -> dict:
+        return recording.room_facts(occurrences)

@@ -73,3 +73,43 @@ class AudioBridge(models.Model):
 
     def __str__(self):
         return f"bridge {self.room} of {self.grant_id}"
+
+
+class Recording(models.Model):
+    """A sitting's recording for the record: one per sitting, however often it was started and
+    stopped (``segments``: ``{"start", "stop", "by"}``, ISO 8601 times and the moderator's name).
+    Janus writes its raw files into ``folder``; the conversion (``media.convert``) makes ``file``."""
+
+    class Status(models.TextChoices):
+        RECORDING = "recording", _("Recording")
+        STOPPED = "stopped", _("Waiting for conversion")
+        PROCESSING = "processing", _("Converting")
+        READY = "ready", _("Ready")
+        EMPTY = "empty", _("Nothing was recorded")
+        FAILED = "failed", _("Conversion failed")
+
+    occurrence = models.OneToOneField(Occurrence, on_delete=models.CASCADE, related_name="recording")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.RECORDING)
+    folder = models.CharField(_("folder"), max_length=500)
+    file = models.CharField(_("file"), max_length=500, blank=True)
+    duration_seconds = models.FloatField(_("duration (seconds)"), null=True, blank=True)
+    size_bytes = models.BigIntegerField(_("size (bytes)"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started"))
+    stopped_at = models.DateTimeField(_("stopped"), null=True, blank=True)
+    segments = models.JSONField(default=list, blank=True)
+    converted_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)  # a conversion under way since
+    raw_purged_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("recording")
+        verbose_name_plural = _("recordings")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=["recording", "stopped", "processing", "ready",
+                                                                  "empty", "failed"]),
+                                   name="recording_status_known"),
+        ]
+
+    def __str__(self):
+        return f"{self.occurrence_id}: {self.status}"

@@ -87,7 +87,7 @@ def _create_request(room: JanusRoom, *, allowed: list[str]) -> dict:
         "request": "create", "room": room.room, "secret": room.secret, "pin": room.pin,
         "is_private": True, "allowed": allowed, "publishers": MAX_PUBLISHERS, "permanent": False,
         "audiolevel_event": True, "audio_active_packets": 50, "audio_level_average": 40,
-        "notify_joining": True,
+        "notify_joining": True, "lock_record": True,  # only Hadir (the secret) starts a recording
         # Small tiles receive a lower layer (docs/protocol.md, "Through Janus"): the codec whose
         # simulcast the browsers use, and the subscriber's choice of layer honoured.
         "videocodec": "vp8", "audiocodec": "opus",

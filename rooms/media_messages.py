@@ -82,6 +82,17 @@ async def media_mute(consumer: Any, message: dict) -> None:
     await database_sync_to_async(engine.mute)(occurrence=consumer.entry.occurrence, attendee=attendee, mute=mute)
 
 
+async def media_record(consumer: Any, message: dict) -> None:
+    """A moderator starts (``on``) or stops the sitting's recording, where the organisation allows it."""
+    consumer.require_moderator()
+    on = message.get("on")
+    if not isinstance(on, bool):
+        raise Invalid(_("“on” must be true or false."))
+    engine = await _engine(consumer)
+    await database_sync_to_async(engine.record)(occurrence=consumer.entry.occurrence, by=consumer.entry.attendee,
+                                                on=on)
+
+
 async def media_mute_request(consumer: Any, message: dict) -> None:
     """A moderator asks a participant to turn their microphone off (the participant's page does it)."""
     consumer.require_moderator()
@@ -110,4 +121,5 @@ MEDIA_HANDLERS = {
     "media.mute": media_mute,
     "media.audio_only": media_audio_only,
     "media.quality": media_quality,
+    "media.record": media_record,
 }

@@ -156,6 +156,16 @@ class RoomPolicy:
             return False
         return size <= settings.HADIR_MESH_MAX_PARTICIPANTS
 
+    def recording_allowed(self, occurrence: Occurrence) -> bool:
+        """Whether the room's moderators may record the sitting (through the media engine): the
+        organisation's ``allow_recording`` (a court's, a school's); never where there is none."""
+        return bool(getattr(self.video_settings(occurrence), "allow_recording", False))
+
+    def may_access_recordings(self, user: AnyUser | None, occurrence: Occurrence) -> bool:
+        """Whether ``user`` may download the sitting's recording (a court's staff, a class's
+        teachers); nobody by default. Never the public, never a link alone."""
+        return False
+
     def check_transition(
         self, *, occurrence: Occurrence, current: str, target: str, by: Attendee | None,
         reason: str, next_at: datetime | None, present: list[Attendee],
@@ -196,6 +206,12 @@ class MediaEngine(Protocol):
 
     async def run_forever(self) -> None:
         """The engine's long-lived work in each live process (spawned by ``rooms.live.hub``)."""
+
+    def record(self, *, occurrence: Occurrence, by: Attendee, on: bool) -> None: ...
+
+    def room_facts(self, occurrences: list[Occurrence]) -> dict[Any, dict]:
+        """Per sitting (by pk), what ``hello.room`` adds (``recording``, ``recording_allowed``),
+        read once for a batch of door checks."""
 
 
 _media_engine: MediaEngine | None = None

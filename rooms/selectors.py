@@ -110,6 +110,7 @@ class Entry:
     may: dict[str, bool] = field(default_factory=dict)
     audience: bool = False  # listens only: counted, not listed (``RoomPolicy.is_audience``)
     closes_at: datetime | None = None
+    facts: dict = field(default_factory=dict)  # the media engine's additions to ``hello.room``
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,8 @@ def room_entries(*, knocks: list[Knock], now: datetime) -> list[Entry | Refused]
     wanted = {attendee_id for pairs in links for attendee_id, _fingerprint in pairs}
     seats = {str(a.pk): a for a in active_seats().filter(pk__in=wanted).order_by()} if wanted else {}
     prepared = _prepared(occurrences.values(), list(seats.values()))
+    engine = media_engine()
+    facts = engine.room_facts(list(occurrences.values())) if engine is not None and occurrences else {}
     entries = [
         _entry_before_the_lobby(
             knock.scope, occurrences.get(key) if key is not None else None, pairs, seats, now, prepared
@@ -162,6 +165,9 @@ def room_entries(*, knocks: list[Knock], now: datetime) -> list[Entry | Refused]
                 entry.denied_reason = None if entry.admitted else decision.reason
             else:
                 entry.admitted = enters_directly(entry.policy, entry.attendee, status=entry.status.status)
+    for checked in entries:
+        if isinstance(checked, Entry):
+            checked.facts = facts.get(checked.occurrence.pk, {})
     return entries
 
 
@@ -232,7 +238,7 @@ def room_hello(entry: Entry, *, connections: int) -> dict:
             "transitions": {key: list(value) for key, value in policy.transitions.items()},
             "fields": {key: list(policy.fields(key)) for key in policy.statuses},
             "final": list(policy.final_statuses), "admit_all": bool(policy.admit_all),
-            "heartbeat_seconds": settings.HADIR_HEARTBEAT_SECONDS,
+            "heartbeat_seconds": settings.HADIR_HEARTBEAT_SECONDS, **entry.facts,
         },
     }
 

@@ -49,8 +49,11 @@ def school_create(
     return school
 
 
-def school_update(*, school: School, by: User, name: str | None = None, timezone: str | None = None) -> School:
+def school_update(*, school: School, by: User, name: str | None = None, timezone: str | None = None,
+                  allow_recording: bool | None = None) -> School:
     policies.require_school_admin(by, school)
+    if allow_recording is not None:
+        school.allow_recording = bool(allow_recording)
     if timezone is not None:
         _zone(timezone)
         school.timezone = timezone
@@ -59,7 +62,7 @@ def school_update(*, school: School, by: User, name: str | None = None, timezone
         if not name:
             raise ClassroomError({"name": _("The school needs a name.")})
         school.name = name
-    school.save(update_fields=["name", "timezone"])
+    school.save(update_fields=["name", "timezone", "allow_recording"])
     return school
 
 

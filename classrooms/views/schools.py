@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from classrooms import policies, selectors, services
-from classrooms.forms import HolidayForm, SchoolForm
+from classrooms.forms import HolidayForm, SchoolForm, SchoolSettingsForm
 from classrooms.models import Holiday
 from classrooms.views.common import _error_text
 
@@ -34,7 +34,8 @@ def school_create(request):
 @login_required
 def school_detail(request, school_id):
     school = selectors.school_for(request.user, school_id)
-    form = SchoolForm(request.POST or None, initial={"name": school.name, "timezone": school.timezone})
+    form = SchoolSettingsForm(request.POST or None, initial={"name": school.name, "timezone": school.timezone,
+                                                             "allow_recording": school.allow_recording})
     if request.method == "POST" and form.is_valid():
         try:
             services.school_update(school=school, by=request.user, **form.cleaned_data)

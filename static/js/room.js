@@ -10,6 +10,7 @@ import { setUpAlerts } from "./room/alerts.js";
 import { setUpChat } from "./room/chat.js";
 import { setUpLobby } from "./room/lobby.js";
 import { setUpMedia } from "./room/media/call.js";
+import { setUpRecording } from "./room/media/recording.js";
 import { setUpPeople } from "./room/people.js";
 import { newPresence } from "./room/presence.js";
 import { createRoomSocket } from "./room/socket.js";
@@ -36,11 +37,13 @@ if (root) {
   const alerts = setUpAlerts({ bus, session, T });
   setUpChat({ bus, session });
   const media = setUpMedia({ bus, send });
+  const recording = setUpRecording({ bus, session, send });
 
   // For tests and diagnostics only (no module reads these): the socket, who this page is, what
   // the media connections receive, the lobby's announcements.
   window.hadirRoom = { send, me: () => session.me, people: () => session.presence.people, alerts };
   if (media) { window.hadirMedia = media; }
+  if (recording) { window.hadirRecording = recording; }
 
   socket.connect();
 }

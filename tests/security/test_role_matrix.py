@@ -347,6 +347,8 @@ HEARINGS = [
     page("public hearing page", "get", H + "/", ok={"clerk", "party"}),
     page("closed hearing page", "get", "/hearings/{closed.pk}/", ok=CLERK),
     page("record", "get", H + "/record/", ok=CLERK, party=403),
+    # The hearing's recording (issue 20): the court's staff only; nobody else learns it exists.
+    page("recording", "get", "/recordings/{public.occurrence_id}/", ok=CLERK, signed_out=404),
     # The participant list has everyone's address: court staff only, as the record.
     page("participants csv", "get", H + "/participants.csv", ok=CLERK, party=403),
     page("participants xlsx", "get", H + "/participants.xlsx", ok=CLERK, party=403),

@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from hearings import observers as hearing_observers
 from hearings import services as hearings
-from hearings.models import CaseType, CourtMembership, Role
+from hearings.models import CaseType, Court, CourtMembership, Role
 from rooms.consumers import HANDLERS
 from rooms.sessions import remember_attendee
 from scheduling import services as scheduling
@@ -97,6 +97,7 @@ ROOM_MESSAGES = {
     "media.audio_only": {"moderator", "admitted", "observer"},
     # Its connection quality (issue 20): whoever is let in, listeners too (they receive media).
     "media.quality": {"moderator", "admitted", "observer"},
+    "media.record": MODERATOR_ONLY,  # the court allows recording here
     # The audience (issue 19): its members are paged to moderators only, who promote a listener
     # (the observer) to speaker and back.
     "audience.list": MODERATOR_ONLY,
@@ -126,6 +127,7 @@ def room_message(message_type: str, role: str, ids: dict) -> dict:
         "media.mute": {"participant": other, "mute": True},
         "media.audio_only": {"on": False},
         "media.quality": {"level": "fair"},
+        "media.record": {"on": False},
         "room.set_status": {"status": "open", "reason": ""},
         "audience.list": {"offset": 0, "limit": 10},
         "audience.promote": {"participant": ids["observer"]},
@@ -138,7 +140,7 @@ def room_message(message_type: str, role: str, ids: dict) -> dict:
 MODERATOR_ORDER = ["lobby.admit", "lobby.admit_all", "lobby.deny", "audience.list", "audience.promote",
                    "audience.demote", "heartbeat", "presence.sync", "chat.send", "hand.raise", "hand.lower", "signal",
                    "media.state", "media.mute_request", "media.ticket", "media.mute", "media.audio_only",
-                   "media.quality",
+                   "media.quality", "media.record",
                    "room.set_status"]
 
 
@@ -159,6 +161,7 @@ def _world() -> dict:
     users = {name: get_user_model().objects.create_user(name, f"{name}@example.org", "pw-" + name)
              for name in ("clerk", "judge", "outsider")}
     court = hearings.court_create(name="PN Contoh", slug="pn-contoh")
+    Court.objects.filter(pk=court.pk).update(allow_recording=True)
     hearings.court_member_add(court=court, user=users["clerk"], role=CourtMembership.Role.CLERK)
     hearings.court_member_add(court=court, user=users["judge"], role=CourtMembership.Role.JUDGE)
 

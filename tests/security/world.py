@@ -18,8 +18,10 @@ that a student attends. Each role is one person or one browser session:
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -32,6 +34,7 @@ from feedback.models import Submission
 from feedback.registry import organisation_kind
 from hearings import services as hearings
 from hearings.models import CaseType, CourtMembership, Hearing, Role, Status
+from media.models import Recording
 from notifications.models import Message
 from scheduling import services as scheduling
 from scheduling.models import Attendee, Event, Occurrence
@@ -236,6 +239,12 @@ def build_world() -> World:
         hearing=closed, role=Role.DEFENDANT, by=users["clerk"],
         person=hearings.Person("Diam Sembunyiwan", "diam@example.org"),
     ).attendee
+
+    # A finished recording of the public hearing (issue 20): its file for the court's staff only.
+    folder = Path(tempfile.mkdtemp(prefix="hadir-matrix-recording-"))
+    (folder / "recording.mp3").write_bytes(b"ID3" + b"\0" * 32)
+    Recording.objects.create(occurrence=public.occurrence, status=Recording.Status.READY, folder=str(folder),
+                             file=str(folder / "recording.mp3"), started_at=now, stopped_at=now, converted_at=now)
 
     # The teacher's own event (no domain): three weekly sittings, the student and four guests invited.
     plain = scheduling.event_create(
