@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from classrooms.errors import ClassroomForbidden, ClassroomNotFound
-from classrooms.models import Classroom, Enrollment, School
+from classrooms.models import ClassEvent, Classroom, Enrollment, School
 from rooms.policies import RoomPolicy
 
 ADMIN, TEACHER, ASSISTANT, STUDENT = "admin", "teacher", "assistant", "student"
@@ -125,6 +125,22 @@ class ClassroomRoomPolicy(RoomPolicy):
         if self.is_moderator(attendee):
             return True
         return attendee.role == STUDENT and status in self.entry_statuses
+
+    def prepare(self, *, occurrences, attendees) -> frozenset:
+        """The events of the batch's meetings whose class is a large lecture (``is_audience``): one query."""
+        return frozenset(
+            ClassEvent.objects.filter(event_id__in={o.event_id for o in occurrences}, classroom__lecture_audience=True)
+            .values_list("event_id", flat=True)
+        )
+
+    def is_audience(self, attendee, *, prepared: frozenset | None = None) -> bool:
+        """Students of a large lecture (the class's "students listen" setting) follow as the audience;
+        teachers and assistants never. Without ``prepared``, one query (students only)."""
+        if attendee.role != STUDENT:
+            return False
+        if prepared is not None:
+            return attendee.event_id in prepared
+        return ClassEvent.objects.filter(event_id=attendee.event_id, classroom__lecture_audience=True).exists()
 
     def opens_at_start(self, occurrence) -> str | None:
         """The class's room opens by itself at the start (its students enter), unless the class

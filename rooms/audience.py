@@ -69,7 +69,8 @@ async def audience_moved(consumer: Any, audience: bool) -> None:
     (chat, hand and media) while they stay (``wire.Listen``, on whichever process a moderator decided)."""
     entry = consumer.entry
     entry.audience = audience
-    entry.may = {action: not audience or bool(entry.policy.may_send(entry.attendee, action)) for action in entry.may}
+    # Back in the audience: a listener's rights, which are none (``RoomPolicy.may_send`` of a listener).
+    entry.may = {action: not audience for action in entry.may}
     await consumer.push_live(json.dumps({"type": "audience.demoted" if audience else "audience.promoted"}))
 
 
