@@ -133,10 +133,10 @@ class HearingRoomPolicy(RoomPolicy):
         hearing = Hearing.objects.filter(event_id=attendee.event_id).only("is_public").first()
         return hearing is not None and hearing.is_public
 
-    def may_send(self, attendee, action: str, *, prepared=None) -> bool:
+    def may_send(self, attendee, action: str) -> bool:
         return attendee.role not in LISTEN_ONLY_ROLES
 
-    def is_audience(self, attendee, *, prepared=None) -> bool:
+    def is_audience(self, attendee) -> bool:
         """The public of a public hearing: counted, not listed, once the clerk lets them in."""
         return attendee.role in LISTEN_ONLY_ROLES
 

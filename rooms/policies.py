@@ -112,16 +112,16 @@ class RoomPolicy:
         (attendance, the record); the room adds a way home."""
         return []
 
-    def may_send(self, attendee: Attendee, action: str, *, prepared: Any = None) -> bool:
+    def may_send(self, attendee: Attendee, action: str) -> bool:
         """``action`` is "chat", "hand" or "signal"; listen-only roles answer False (for "signal":
-        no built-in audio or video either way). ``prepared``: as for ``may_enter``."""
-        return not self.is_audience(attendee, prepared=prepared)
+        no built-in audio or video either way)."""
+        return not self.is_audience(attendee)
 
-    def is_audience(self, attendee: Attendee, *, prepared: Any = None) -> bool:
+    def is_audience(self, attendee: Attendee) -> bool:
         """True for seats that only listen and, once let in, are counted rather than listed (the
         room's audience: its size reaches everyone, its members only moderators who page through
-        them). A moderator may promote one to speaker for a while (``audience.promote``).
-        ``prepared``: what ``prepare`` loaded for a batch, or None (then the policy looks it up)."""
+        them). A moderator may promote one to speaker for a while (``audience.promote``). Asked at the
+        door for each socket: what it needs is best loaded by ``prepare`` for the batch."""
         return attendee.role == AUDIENCE_ROLE
 
     def audio_only(self, attendee: Attendee) -> bool:

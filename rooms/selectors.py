@@ -77,7 +77,7 @@ def participant_of(attendee: Attendee, policy: RoomPolicy, *, moderator: bool, p
     whether the seat does. A listen-only role carries ``listener``; with ``linked``, who comes with
     whom (``RoomPolicy.links``; ``prepared``: what the policy loaded for the door's batch)."""
     extra: dict = {}
-    if not policy.may_send(attendee, "chat", prepared=prepared):
+    if not policy.may_send(attendee, "chat"):
         extra["listener"] = True
     if linked:
         extra.update(policy.links(attendee, prepared=prepared))
@@ -209,10 +209,8 @@ def _entry_before_the_lobby(scope: dict, occurrence: Occurrence | None, links: l
     return Entry(
         occurrence=occurrence, attendee=attendee, policy=policy, status=status, moderator=moderator,
         admitted=moderator, info=participant_of(attendee, policy, moderator=moderator, prepared=prepared.get(policy)),
-        may={action: bool(policy.may_send(attendee, action, prepared=prepared.get(policy)))
-             for action in ("chat", "hand", "signal")},
-        audience=not moderator and bool(policy.is_audience(attendee, prepared=prepared.get(policy))),
-        closes_at=closes_at,
+        may={action: bool(policy.may_send(attendee, action)) for action in ("chat", "hand", "signal")},
+        audience=not moderator and bool(policy.is_audience(attendee)), closes_at=closes_at,
     )
 
 
@@ -359,9 +357,11 @@ def media_mode(occurrence: Occurrence, policy: RoomPolicy) -> str:
     if engine is not None and policy.built_in_media(occurrence, size=0):  # False: always external
         return engine.mode
     active = occurrence.event.attendees.filter(removed_at__isnull=True, join_token_revoked_at__isnull=True)
-    seats = list(active.select_related("event"))
-    prepared = policy.prepare(occurrences=[occurrence], attendees=seats)
-    senders = [a for a in seats if policy.may_send(a, "signal", prepared=prepared)]
+    seats = list(active)
+    for seat in seats:
+        seat.event = occurrence.event  # one event: what the policy loads for it (``prepare``) is loaded once
+    policy.prepare(occurrences=[occurrence], attendees=seats)
+    senders = [a for a in seats if policy.may_send(a, "signal")]
     if policy.built_in_media(occurrence, size=len(senders)):
         return "mesh"
     return "link" if policy.external_video(occurrence) else "none"
