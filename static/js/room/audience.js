@@ -26,8 +26,7 @@ export function setUpAudience({ bus, session, send, T }) {
 function setUpListener({ bus, T }) {
   function speaking(yes, note) {
     ["chat-form", "hand"].forEach((id) => { if (byId(id)) { show(byId(id), yes); } });
-    if (byId("listen-only")) { show(byId("listen-only"), !yes); }
-    show(byId("listening-note"), !yes);
+    show(byId("listen-only"), !yes);
     say(byId("speak-note"), note);
   }
   bus.on("hello", () => speaking(false, ""));
