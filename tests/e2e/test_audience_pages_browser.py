@@ -49,7 +49,7 @@ def hearing_with_observers(slug: str, observers: int, *, is_public: bool = True,
     if court is None:
         clerk = users.create_user(username=f"panitera-{slug}", password=PASSWORD, email=f"panitera-{slug}@example.org")
         judge = users.create_user(username=f"hakim-{slug}", password=PASSWORD, email=f"hakim-{slug}@example.org")
-        court = services.court_create(name=f"PN {slug}", slug=slug, timezone="Asia/Makassar")
+        court = services.court_create(name=f"PN {slug}", slug=slug, timezone_name="Asia/Makassar")
         services.court_member_add(court=court, user=clerk, role="clerk")
         services.court_member_add(court=court, user=judge, role="judge")
     number = f"{observers}/Pid.B/2026/PN {slug}{'' if is_public else '-T'}"
@@ -58,7 +58,7 @@ def hearing_with_observers(slug: str, observers: int, *, is_public: bool = True,
     hearing = services.hearing_schedule(
         case=case, start=timezone.now() + timedelta(minutes=2), duration=timedelta(hours=1),
         courtroom="Ruang 1" if is_public else "Ruang 2", agenda="Pembacaan putusan", by=clerk,
-        presiding_judge=services.person_for(judge), observer_capacity=max(observers, 1) + 5, is_public=is_public,
+        presiding_judge=services.person_for(judge), observer_capacity=max(observers, 1) + 5, is_public=is_public, allow_conflicts=True,
     )
     seats = [
         services.participant_add(hearing=hearing, role=Role.OBSERVER, by=clerk, notify=False,
@@ -209,7 +209,7 @@ def test_the_clerk_pages_searches_and_lets_a_listener_speak(daphne_factory, brow
             await asyncio.sleep(0.5)
             await ws.close()
 
-        asyncio.run(admit_the_first())
+        in_a_thread(lambda: asyncio.run(admit_the_first()))
         listener.wait_for_selector("#inside:not([hidden])", timeout=20_000)
         listener.wait_for_function("document.getElementById('audience-count').textContent === '60 listening'",
                                    timeout=20_000)
