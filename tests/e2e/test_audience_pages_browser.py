@@ -58,7 +58,8 @@ def hearing_with_observers(slug: str, observers: int, *, is_public: bool = True,
     hearing = services.hearing_schedule(
         case=case, start=timezone.now() + timedelta(minutes=2), duration=timedelta(hours=1),
         courtroom="Ruang 1" if is_public else "Ruang 2", agenda="Pembacaan putusan", by=clerk,
-        presiding_judge=services.person_for(judge), observer_capacity=max(observers, 1) + 5, is_public=is_public, allow_conflicts=True,
+        presiding_judge=services.person_for(judge), observer_capacity=max(observers, 1) + 5, is_public=is_public,
+        allow_conflicts=True,
     )
     seats = [
         services.participant_add(hearing=hearing, role=Role.OBSERVER, by=clerk, notify=False,
@@ -110,7 +111,7 @@ def hold(server, work, release: threading.Event, ready: threading.Event, failed:
     async def run():
         try:
             sockets = await work()
-        except Exception as error:  # noqa: BLE001 - the test thread reports it
+        except Exception as error:
             failed.append(error)
             ready.set()
             return
@@ -182,11 +183,9 @@ def test_the_clerk_pages_searches_and_lets_a_listener_speak(daphne_factory, brow
     world = in_a_thread(lambda: hearing_with_observers("pn-panel", 60))
     release, ready, failed = threading.Event(), threading.Event(), []
     # Warga 000 listens in a browser; the other 59 by sockets. The clerk's socket admits everyone.
-    holder_state: dict = {}
 
     async def crowd():
         clerk, judge = await seat_the_bench(server, world, in_session=False)
-        holder_state["clerk"] = clerk
         listeners = await let_in(server, world, clerk, world["observers"][1:], world["ids"][1:])
         return [clerk, judge, *listeners]
 
