@@ -108,6 +108,12 @@ function setUpPanel({ bus, session, send, T, zoneLabel }) {
 
   bus.on("audience.page", (m) => {
     if (m.query !== undefined && m.query !== query) { return; } // the answer to an earlier search
+    const matches = m.matches !== undefined ? m.matches : m.total;
+    if (!m.participants.length && m.offset > 0 && m.offset === offset) {
+      offset = Math.max(0, Math.floor((matches - 1) / PAGE) * PAGE); // the page emptied: go to the last one
+      ask();
+      return;
+    }
     page = m;
     render();
   });
@@ -117,9 +123,13 @@ function setUpPanel({ bus, session, send, T, zoneLabel }) {
     const count = session.presence.audience || 0;
     byId("audience-total").textContent = number(count);
     renderSpeakers(people);
+    // Shown where the room has an audience (or had one, while a search or a speaker is on).
+    const panel = byId("audience-panel");
+    if (count > 0 || !byId("speakers-block").hidden) { panel.hidden = false; }
     if (count !== known) {
       const first = known < 0;
       known = count;
+      if (first && !count) { return; } // no audience (yet): nothing to ask
       if (first || acted) { acted = false; ask(); } else { askSoon(); }
     }
   });
