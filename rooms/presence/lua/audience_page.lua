@@ -8,10 +8,14 @@ local size = #members
 table.sort(members)
 if query ~= '' then
   local found = {}
-  for _, aid in ipairs(members) do
-    local info = redis.call('HGET', r..'info', aid)
-    local name = info and string.match(info, '"name":"(.-)","role":')
-    if name and string.find(string.lower(name), query, 1, true) then table.insert(found, aid) end
+  for first = 1, #members, 500 do  -- read the entries 500 at a time: one call each, within unpack's limit
+    local last = math.min(#members, first + 499)
+    local infos = redis.call('HMGET', r..'info', unpack(members, first, last))
+    for i = first, last do
+      local info = infos[i - first + 1]
+      local name = info and string.match(info, '"name":"(.-)","role":')
+      if name and string.find(string.lower(name), query, 1, true) then table.insert(found, members[i]) end
+    end
   end
   members = found
 end
