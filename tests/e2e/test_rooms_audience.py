@@ -194,7 +194,8 @@ async def test_a_large_lecture_seats_students_in_the_audience_and_the_teacher_le
     # A listening student may not chat, nor page through or promote the audience.
     ani = peers[0]
     for message in ({"type": "chat.send", "text": "Pak?"}, {"type": "audience.list"},
-                    {"type": "audience.promote", "participant": str(students[1].pk)}):
+                    {"type": "audience.promote", "participant": str(students[1].pk)},
+                    {"type": "audience.demote", "participant": str(students[1].pk)}):
         await ani.send(message)
         assert (await ani.reply("error"))["code"] == "forbidden"
 
