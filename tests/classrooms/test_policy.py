@@ -180,3 +180,26 @@ def test_the_lecture_setting_is_in_the_class_form(client, classroom, people):
     assert client.post(f"/classrooms/{classroom.pk}/edit/", form).status_code == 302
     classroom.refresh_from_db()
     assert classroom.lecture_audience and not classroom.students_wait
+
+
+def test_a_lecture_students_room_page_says_they_listen_and_keeps_the_chat_for_later(client, event, classroom, people):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from scheduling.models import Occurrence
+
+    services.classroom_update(classroom=classroom, by=people["teacher"], lecture_audience=True)
+    occurrence = event.occurrences.order_by("start").first()
+    Occurrence.objects.filter(pk=occurrence.pk).update(start=timezone.now() - timedelta(minutes=5),
+                                                        end=timezone.now() + timedelta(minutes=55))
+    student = by_role(event)["student"]
+    client.cookies["django_language"] = "id"
+    assert client.get(student.join_path).status_code == 302
+    page = client.get(f"/rooms/{occurrence.pk}/").content.decode()
+    assert 'data-audience="1"' in page and 'id="chat-form" class="chat-form" hidden' in page
+    assert "Anda mendengarkan" in page and 'id="audience-panel"' not in page  # the panel is the teacher's
+    teacher = client.__class__()
+    teacher.force_login(people["teacher"])
+    page = teacher.get(f"/rooms/{occurrence.pk}/").content.decode()
+    assert 'id="audience-panel"' in page and "data-audience" not in page
