@@ -93,6 +93,12 @@ class ClassroomForm(forms.Form):
         help_text=_("Otherwise the room opens by itself at the start of each meeting."),
     )
 
+    lecture_audience = forms.BooleanField(
+        label=_("Students listen (large lecture)"), required=False,
+        help_text=_("Students follow the meeting as an audience: counted rather than listed, without chat, "
+                    "hand or microphone, until a teacher lets one speak. Attendance is recorded as usual."),
+    )
+
     def __init__(self, *args, schools=None, **kwargs):
         super().__init__(*args, **kwargs)
         if schools is not None:

@@ -92,6 +92,9 @@ class Classroom(models.Model):
     students_wait = models.BooleanField(
         _("students wait in the lobby until a teacher opens the room"), default=False,
     )
+    # Large lectures: students follow as the room's audience (counted, not listed; no chat, hand or
+    # media until a teacher lets one speak). Teachers and assistants never listen only.
+    lecture_audience = models.BooleanField(_("students listen (large lecture)"), default=False)
     enrolment_code = models.CharField(
         _("self-enrolment code"), max_length=16, unique=True, default=new_enrolment_code, editable=False
     )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from classrooms.errors import ClassroomForbidden, ClassroomNotFound
-from classrooms.models import Classroom, Enrollment, School
+from classrooms.models import ClassEvent, Classroom, Enrollment, School
 from rooms.policies import RoomPolicy
 
 ADMIN, TEACHER, ASSISTANT, STUDENT = "admin", "teacher", "assistant", "student"
@@ -87,6 +87,10 @@ def require_found_school(user, *, admins=()) -> None:
         raise ClassroomForbidden(gettext("Only the service's administrators name a school's administrators."))
 
 
+# Set on an Event by ``ClassroomRoomPolicy.prepare``: whether its class is a large lecture.
+LECTURE_KEY = "_hadir_lecture_audience"
+
+
 class ClassroomRoomPolicy(RoomPolicy):
     """Teachers and assistants moderate; enrolled students enter directly while the room is open;
     anyone else (a guest invited by hand, a student whose link was forwarded to someone) waits.
@@ -125,6 +129,27 @@ class ClassroomRoomPolicy(RoomPolicy):
         if self.is_moderator(attendee):
             return True
         return attendee.role == STUDENT and status in self.entry_statuses
+
+    def prepare(self, *, occurrences, attendees) -> None:
+        """Whether each meeting of the batch is a large lecture (``is_audience``), in one query, kept on
+        the sittings' events, which the door gives the seats that knock (``attendee.event``)."""
+        lectures = set(
+            ClassEvent.objects.filter(event_id__in={o.event_id for o in occurrences}, classroom__lecture_audience=True)
+            .values_list("event_id", flat=True)
+        )
+        for occurrence in occurrences:
+            occurrence.event.__dict__[LECTURE_KEY] = occurrence.event_id in lectures
+
+    def is_audience(self, attendee) -> bool:
+        """Students of a large lecture (the class's "students listen" setting) follow as the audience;
+        teachers and assistants never. Known from ``prepare`` at the door, else one query (students only)."""
+        if attendee.role != STUDENT:
+            return False
+        event = attendee._state.fields_cache.get("event")  # loaded with the seat, or given by the door
+        known = event.__dict__.get(LECTURE_KEY) if event is not None else None
+        if known is not None:
+            return bool(known)
+        return ClassEvent.objects.filter(event_id=attendee.event_id, classroom__lecture_audience=True).exists()
 
     def opens_at_start(self, occurrence) -> str | None:
         """The class's room opens by itself at the start (its students enter), unless the class

@@ -6,13 +6,14 @@ from __future__ import annotations
 import csv
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from hearings import selectors
 from hearings.chart import per_day_chart
+from hearings.listeners import PUBLIC_CACHE_SECONDS, listening_label, public_listeners
 from hearings.models import Court
 from hearings.statistics import court_statistics, statistics_csv_rows, statistics_range
 from hearings.timeline import case_timeline
@@ -54,6 +55,18 @@ def statistics_csv(request, court_slug):
     response["Content-Disposition"] = (
         f'attachment; filename="{court.slug}-statistics-{figures["from"]}-{figures["to"]}.csv"')
     csv.writer(response).writerows(statistics_csv_rows(figures))
+    return response
+
+
+@require_GET
+def docket_listeners(request, court_slug):
+    """How many listen to each of today's public hearings now (docket and observer pages poll it)."""
+    court = get_object_or_404(Court, slug=court_slug)
+    counts = public_listeners(court=court)
+    response = JsonResponse({"hearings": {
+        hearing_id: {"listeners": count, "label": listening_label(count)} for hearing_id, count in counts.items()
+    }})
+    response["Cache-Control"] = f"private, max-age={PUBLIC_CACHE_SECONDS}"  # the label is in the reader's language
     return response
 
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("hearings/observe/<str:token>/", views.observe, name="observe"),
     path("docket/<slug:court_slug>.ics", views.docket_ics, name="docket_ics"),
     path("docket/<slug:court_slug>/", views.docket, name="docket"),
+    path("docket/<slug:court_slug>/listeners.json", public_views.docket_listeners, name="docket_listeners"),
     path("docket/<slug:court_slug>/case/", public_views.case_page, name="case_timeline"),
     path("docket/<slug:court_slug>/case.json", public_api.CaseTimelineView.as_view(), name="case_timeline_json"),
     path("courts/<slug:court_slug>/statistics/", public_views.statistics_page, name="statistics"),

@@ -19,6 +19,7 @@ from config.proxy import request_address
 from feedback.selectors import event_feedback
 from hearings import ical, observers, policies, selectors, services
 from hearings.forms import CaseForm, HearingForm, ObserverForm, ParticipantForm, StatusForm
+from hearings.listeners import listeners_of, listening_label, public_listeners
 from hearings.models import FINAL_STATUSES, Case, CaseType, Court, Hearing, Status
 from scheduling.ical import FEED_CONTENT_TYPE
 from scheduling.tokens import token_hash, token_matches
@@ -50,9 +51,14 @@ def index(request):
         .exclude(status__in=FINAL_STATUSES)  # today's concluded hearings are no longer upcoming
         .order_by("occurrence__start")[:50]
     )
+    today = selectors.today_for_clerk(user=request.user, now=now) if is_staff else []
+    listeners = listeners_of([row["hearing"] for row in today])
+    for row in today:
+        row["listeners"] = listeners.get(str(row["hearing"].pk), 0)
+        row["listeners_label"] = listening_label(row["listeners"])
     return render(request, "hearings/index.html", {
         "is_staff": is_staff,
-        "today": selectors.today_for_clerk(user=request.user, now=now) if is_staff else [],
+        "today": today,
         "upcoming": upcoming,
         "may_schedule": selectors.clerk_courts(request.user).exists(),
     })
@@ -263,8 +269,11 @@ def observe(request, token):
 
             remember_attendee(request.session, attendee)
             return redirect("rooms:room", occurrence_id=hearing.occurrence_id)
-    return render(request, "hearings/observe.html", {"hearing": hearing, "form": form, "court": hearing.case.court},
-                  status=status)
+    listeners = public_listeners(court=hearing.case.court).get(str(hearing.pk), 0)
+    return render(request, "hearings/observe.html", {
+        "hearing": hearing, "form": form, "court": hearing.case.court,
+        "listeners_label": listening_label(listeners) if listeners else "",
+    }, status=status)
 
 
 def docket(request, court_slug):

@@ -12,20 +12,29 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from channels.db import database_sync_to_async
 from django.utils.translation import gettext as _
 
 from rooms import messages, wire
 from rooms.errors import Invalid
+from rooms.listeners import joined_since
 from rooms.live.presence import presence_audience_set
-from rooms.presence.encoding import audience_page_frame
+from rooms.presence.encoding import audience_page_frame, entry_id
+from rooms.presence.store import search_key
 
 
 async def audience_list(consumer: Any, message: dict) -> None:
-    """A moderator pages through the audience (its members are listed to nobody else)."""
+    """A moderator pages through the audience, or searches it by name (its members are listed to
+    nobody else); each member comes with when they entered (``joined_at``)."""
     consumer.require_moderator()
-    offset, limit = messages.audience_page(message)
-    total, members = await consumer.hub.store.audience_page(room=consumer.room_id, offset=offset, limit=limit)
-    await consumer.push(audience_page_frame(offset, total, members))
+    offset, limit, query = messages.audience_page(message)
+    total, matches, members = await consumer.hub.store.audience_page(
+        room=consumer.room_id, offset=offset, limit=limit, query=search_key(query)
+    )
+    joined = await database_sync_to_async(joined_since)(
+        occurrence_id=consumer.room_id, attendee_ids=[entry_id(entry) for entry in members]
+    )
+    await consumer.push(audience_page_frame(offset, total, members, matches=matches, query=query, joined=joined))
 
 
 async def audience_promote(consumer: Any, message: dict) -> None:
@@ -42,7 +51,8 @@ async def _audience_move(consumer: Any, message: dict, *, audience: bool) -> Non
     consumer.require_moderator()
     attendee = await consumer.invited(message)
     target = str(attendee.pk)
-    if not consumer.entry.policy.is_audience(attendee) or target not in await consumer.hub.store.present(
+    listens = await database_sync_to_async(consumer.entry.policy.is_audience)(attendee)
+    if not listens or target not in await consumer.hub.store.present(
         room=consumer.room_id
     ):
         raise Invalid(_("That participant is not a listener in the room."))
@@ -59,7 +69,8 @@ async def audience_moved(consumer: Any, audience: bool) -> None:
     (chat, hand and media) while they stay (``wire.Listen``, on whichever process a moderator decided)."""
     entry = consumer.entry
     entry.audience = audience
-    entry.may = {action: not audience or bool(entry.policy.may_send(entry.attendee, action)) for action in entry.may}
+    # Back in the audience: a listener's rights, which are none (``RoomPolicy.may_send`` of a listener).
+    entry.may = {action: not audience for action in entry.may}
     await consumer.push_live(json.dumps({"type": "audience.demoted" if audience else "audience.promoted"}))
 
 

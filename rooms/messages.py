@@ -138,15 +138,20 @@ def signal(message: dict) -> tuple[str, dict]:
     return target, data
 
 
-def audience_page(message: dict) -> tuple[int, int]:
-    """``audience.list``: ``offset`` (from 0) and ``limit`` (1 to ``AUDIENCE_PAGE_MAX``, 50 if absent)."""
+AUDIENCE_QUERY_MAX = 100
+
+
+def audience_page(message: dict) -> tuple[int, int, str]:
+    """``audience.list``: ``offset`` (from 0), ``limit`` (1 to ``AUDIENCE_PAGE_MAX``, 50 if absent) and
+    ``query`` (a part of a name, at most 100 characters; "" lists everyone)."""
     offset, limit = message.get("offset", 0), message.get("limit", 50)
     if not all(isinstance(value, int) and not isinstance(value, bool) for value in (offset, limit)) or not (
         0 <= offset and 1 <= limit <= AUDIENCE_PAGE_MAX
     ):
         raise Invalid(_("“offset” must be a whole number from 0 and “limit” one from 1 to %(count)d.")
                       % {"count": AUDIENCE_PAGE_MAX})
-    return offset, limit
+    query = text(message, "query", limit=AUDIENCE_QUERY_MAX)
+    return offset, limit, query.strip()
 
 
 def media_flags(message: dict) -> dict[str, bool]:

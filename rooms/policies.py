@@ -120,7 +120,8 @@ class RoomPolicy:
     def is_audience(self, attendee: Attendee) -> bool:
         """True for seats that only listen and, once let in, are counted rather than listed (the
         room's audience: its size reaches everyone, its members only moderators who page through
-        them). A moderator may promote one to speaker for a while (``audience.promote``)."""
+        them). A moderator may promote one to speaker for a while (``audience.promote``). Asked at the
+        door for each socket: what it needs is best loaded by ``prepare`` for the batch."""
         return attendee.role == AUDIENCE_ROLE
 
     def media_tiles(self, occurrence: Occurrence) -> int:

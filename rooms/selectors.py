@@ -364,7 +364,11 @@ def media_mode(occurrence: Occurrence, policy: RoomPolicy) -> str:
     if engine is not None and policy.built_in_media(occurrence, size=0):  # False: always external
         return engine.mode
     active = occurrence.event.attendees.filter(removed_at__isnull=True, join_token_revoked_at__isnull=True)
-    senders = [a for a in active.select_related("event") if policy.may_send(a, "signal")]
+    seats = list(active)
+    for seat in seats:
+        seat.event = occurrence.event  # one event: what the policy loads for it (``prepare``) is loaded once
+    policy.prepare(occurrences=[occurrence], attendees=seats)
+    senders = [a for a in seats if policy.may_send(a, "signal")]
     if policy.built_in_media(occurrence, size=len(senders)):
         return "mesh"
     return "link" if policy.external_video(occurrence) else "none"

@@ -132,6 +132,7 @@ def room(request, occurrence_id):
         "occurrence": occurrence, "event": occurrence.event, "attendee": attendee, "opens_at": opens_at,
         "role_label": policy.role_label(attendee), "moderator": moderator, "next_steps": next_steps,
         "listener": not policy.may_send(attendee, "chat"), "feedback_url": _feedback_url(attendee, occurrence),
+        "in_audience": not moderator and policy.is_audience(attendee),
     }
     if now < opens_at:
         context["seconds_left"] = int((opens_at - now).total_seconds()) + 1
@@ -208,6 +209,19 @@ def _strings() -> dict:
                            "disconnected) and nobody can enter again."),
         "confirm_yes": _("Yes, mark it “%(status)s”"),
         "ended_as": _("The session is over:"),
+    } | _audience_strings()
+
+
+def _audience_strings() -> dict:
+    """What the audience panel and a listener's page show (static/js/room/audience.js)."""
+    return {
+        "audience_range": _("%(first)s–%(last)s of %(count)s"),
+        "audience_found": _("%(count)s found for “%(query)s”"),
+        "audience_none": _("Nobody is listening."), "audience_none_found": _("No listener has that name."),
+        "audience_since": _("since %(time)s"), "let_speak": _("Let speak"), "let_speak_named": _("Let %(name)s speak"),
+        "back_to_listening": _("Back to listening"), "back_to_listening_named": _("Send %(name)s back to listening"),
+        "promoted": _("A moderator let you speak: you can write in the chat and raise your hand."),
+        "demoted": _("You are listening again."),
     }
 
 

@@ -36,6 +36,7 @@ class ClassroomSerializer(serializers.ModelSerializer):
             "late_after_minutes",
             "left_early_minutes",
             "students_wait",
+            "lecture_audience",
             "enrolment_code",
         ]
 

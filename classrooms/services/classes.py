@@ -44,6 +44,7 @@ def classroom_create(
     late_after_minutes: int = 10,
     left_early_minutes: int = 10,
     students_wait: bool = False,
+    lecture_audience: bool = False,
 ) -> Classroom:
     """A class for one term; only the school's administrators create classes. No teachers given:
     the creator teaches it."""
@@ -72,6 +73,7 @@ def classroom_create(
             late_after_minutes=late_after_minutes,
             left_early_minutes=left_early_minutes,
             students_wait=bool(students_wait),
+            lecture_audience=bool(lecture_audience),
         )
         classroom.teachers.set(teachers)
     return classroom
@@ -90,6 +92,7 @@ def classroom_update(
     late_after_minutes: int | None = None,
     left_early_minutes: int | None = None,
     students_wait: bool | None = None,
+    lecture_audience: bool | None = None,
 ) -> Classroom:
     """Change a class. New teachers are invited to its meetings; removed ones are taken off them."""
     policies.require_manager(by, classroom)
@@ -109,6 +112,7 @@ def classroom_update(
         "late_after_minutes": late_after_minutes,
         "left_early_minutes": left_early_minutes,
         "students_wait": None if students_wait is None else bool(students_wait),
+        "lecture_audience": None if lecture_audience is None else bool(lecture_audience),
     }
     for key, value in values.items():
         if value is not None:

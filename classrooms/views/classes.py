@@ -49,6 +49,7 @@ def classroom_edit(request, classroom):
         "late_after_minutes": classroom.late_after_minutes,
         "left_early_minutes": classroom.left_early_minutes,
         "students_wait": classroom.students_wait,
+        "lecture_audience": classroom.lecture_audience,
         "teachers": ", ".join(teacher.username for teacher in classroom.teachers.all()),
     }
     form = ClassroomForm(request.POST or None, initial=initial)

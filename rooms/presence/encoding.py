@@ -59,6 +59,25 @@ def state_frame(seq: int, participants: list[str], audience: int = 0) -> str:
     return f'{{"type":"presence.state","seq":{seq},"participants":[{",".join(participants)}],"audience":{audience}}}'
 
 
-def audience_page_frame(offset: int, total: int, members: list[str]) -> str:
-    """A moderator's page of the audience (``audience.list``)."""
-    return f'{{"type":"audience.page","offset":{offset},"total":{total},"participants":[{",".join(members)}]}}'
+def audience_page_frame(offset: int, total: int, members: list[str], *, matches: int | None = None,
+                        query: str = "", joined: dict[str, str] | None = None) -> str:
+    """A moderator's page of the audience (``audience.list``): ``matches`` how many match ``query``
+    (the audience's size without one); ``joined`` each member's ``joined_at`` (ISO 8601) by id, added
+    to their entry."""
+    if joined:
+        members = [_with_joined(entry, joined) for entry in members]
+    return (
+        f'{{"type":"audience.page","offset":{offset},"total":{total},'
+        f'"matches":{total if matches is None else matches},"query":{json.dumps(query, ensure_ascii=False)},'
+        f'"participants":[{",".join(members)}]}}'
+    )
+
+
+def _with_joined(entry: str, joined: dict[str, str]) -> str:
+    when = joined.get(entry_id(entry))
+    return f'{entry[:-1]},"joined_at":"{when}"}}' if when else entry
+
+
+def entry_id(entry: str) -> str:
+    """The participant id of an encoded entry: every entry starts with ``{"id":"<36 characters>"``."""
+    return entry[7:43]

@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 
 from rooms.presence.encoding import diff_frame, participant_entry
-from rooms.presence.store import Flush, Snapshot
+from rooms.presence.store import Flush, Snapshot, name_matches
 from rooms.wire import Diff
 
 
@@ -141,12 +141,19 @@ class MemoryStore:
                 state.audience.discard(aid)
             return True
 
-    async def audience_page(self, *, room: str, offset: int, limit: int) -> tuple[int, list[str]]:
+    async def audience_page(self, *, room: str, offset: int, limit: int, query: str = "") -> tuple[int, int, list[str]]:
         with self._lock:
             state = self._room(room)
-            members = sorted(state.counted)[offset:offset + limit]
-            entries = [self._build(state, aid)[0] for aid in members]
-            return len(state.counted), [entry for entry in entries if entry is not None]
+            members = sorted(state.counted)
+            if query:
+                members = [aid for aid in members if aid in state.info and name_matches(state.info[aid], query)]
+            entries = [self._build(state, aid)[0] for aid in members[offset:offset + limit]]
+            return len(state.counted), len(members), [entry for entry in entries if entry is not None]
+
+    def audience_size_sync(self, *, room: str) -> int:
+        with self._lock:
+            state = self._rooms.get(room)
+            return len(state.counted) if state is not None else 0
 
     async def drop(self, *, room: str, aid: str) -> bool:
         with self._lock:

@@ -92,9 +92,12 @@ class RedisStore:
     async def set_audience(self, *, room: str, aid: str, audience: bool) -> bool:
         return bool(await self._run("mark", room, aid, "listen" if audience else "speak"))
 
-    async def audience_page(self, *, room: str, offset: int, limit: int) -> tuple[int, list[str]]:
-        raw = await self._run("audience_page", room, offset, limit)
-        return int(raw[0]), [_decode(entry) for entry in raw[1:]]
+    async def audience_page(self, *, room: str, offset: int, limit: int, query: str = "") -> tuple[int, int, list[str]]:
+        raw = await self._run("audience_page", room, offset, limit, query)
+        return int(raw[0]), int(raw[1]), [_decode(entry) for entry in raw[2:]]
+
+    def audience_size_sync(self, *, room: str) -> int:
+        return int(self.sync_redis.scard(f"{self.prefix}r:{room}:counted"))
 
     async def drop(self, *, room: str, aid: str) -> bool:
         return bool(await self._run("mark", room, aid, "drop"))

@@ -23,6 +23,22 @@ AUDIENCE_WINDOW_SECONDS = 0.25
 AUDIENCE_PAGE_MAX = 200
 
 
+def search_key(text: str) -> str:
+    """What a name search compares: ASCII letters lowered only, as Redis's Lua ``string.lower`` does,
+    so that both backends find the same listeners."""
+    return text.translate(_ASCII_LOWER)
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def name_matches(info: str, query: str) -> bool:
+    """Whether the participant's name (as encoded in ``info``, JSON-escaped) holds ``query`` (lowered)."""
+    start = info.find('"name":"') + 8
+    end = info.find('","role":', start)
+    return query in search_key(info[start:end])
+
+
 def flush_window(participants: int) -> float:
     return min(FLUSH_MAX_SECONDS, max(FLUSH_MIN_SECONDS, FLUSH_SECONDS_PER_PARTICIPANT * participants))
 
@@ -78,8 +94,13 @@ class PresenceStore(Protocol):
     async def set_audience(self, *, room: str, aid: str, audience: bool) -> bool:
         """Move the attendee between the listed participants and the audience (hand and media off)."""
 
-    async def audience_page(self, *, room: str, offset: int, limit: int) -> tuple[int, list[str]]:
-        """The audience's size and the entries of its members ``offset`` to ``offset + limit`` (by id)."""
+    async def audience_page(self, *, room: str, offset: int, limit: int, query: str = "") -> tuple[int, int, list[str]]:
+        """The audience's size, how many of its members match ``query`` (all without one), and the
+        entries of the matching members ``offset`` to ``offset + limit`` (by id). ``query`` matches a
+        part of the name, ASCII letters in either case (``name_matches``)."""
+
+    def audience_size_sync(self, *, room: str) -> int:
+        """The audience's size as of the room's last diff, in O(1), for pages outside the room."""
 
     async def leave(self, *, room: str, aid: str, conn: str, instance: str, grace: float) -> bool:
         """Drop a connection; with its last, the attendee is away for ``grace`` seconds (gone at 0)."""

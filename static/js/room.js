@@ -7,6 +7,7 @@ import { byId } from "./lib/dom.js";
 import { createBus } from "./lib/events.js";
 import { strings } from "./lib/i18n.js";
 import { setUpAlerts } from "./room/alerts.js";
+import { setUpAudience } from "./room/audience.js";
 import { setUpChat } from "./room/chat.js";
 import { setUpLobby } from "./room/lobby.js";
 import { setUpMedia } from "./room/media/call.js";
@@ -34,6 +35,7 @@ if (root) {
   setUpStatus({ bus, session, send, T });
   setUpLobby({ bus, socket, session, T });
   setUpPeople({ bus, session, send, T });
+  setUpAudience({ bus, session, send, T });
   const alerts = setUpAlerts({ bus, session, T });
   setUpChat({ bus, session });
   const media = setUpMedia({ bus, send });

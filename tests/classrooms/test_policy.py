@@ -148,3 +148,58 @@ def test_without_janus_a_school_that_named_no_external_service_has_no_video_abov
     school.video_url_template = "https://video.sekolah.example/{room}"
     school.save()
     assert media_setup(occurrence=occurrence, attendee=teacher, moderator=True)["mode"] == "link"
+
+
+def test_students_of_a_large_lecture_listen_and_teachers_never(event, classroom, people, django_assert_num_queries):
+    policy = policy_for(event)
+    seats = by_role(event)
+    assert not any(policy.is_audience(seat) for seat in seats.values())
+    assert policy.may_send(seats["student"], "chat")
+    services.classroom_update(classroom=classroom, by=people["teacher"], lecture_audience=True)
+    seats = by_role(event)
+    assert policy.is_audience(seats["student"]) and not policy.may_send(seats["student"], "chat")
+    for role in ("teacher", "assistant", "participant"):  # a guest invited by hand is no student
+        assert not policy.is_audience(seats[role]) and policy.may_send(seats[role], "chat")
+    # At the door, one query answers for the whole batch (``prepare``), none per seat.
+    occurrence = event.occurrences.select_related("event").first()
+    policy.prepare(occurrences=[occurrence], attendees=list(seats.values()))
+    for seat in seats.values():
+        seat.event = occurrence.event
+    with django_assert_num_queries(0):
+        assert [policy.is_audience(seat) for seat in seats.values()].count(True) == 1
+
+
+def test_the_lecture_setting_is_in_the_class_form(client, classroom, people):
+    client.force_login(people["teacher"])
+    client.cookies["django_language"] = "id"
+    page = client.get(f"/classrooms/{classroom.pk}/edit/").content.decode()
+    assert 'name="lecture_audience"' in page and "Siswa mendengarkan (kuliah besar)" in page
+    form = {"name": classroom.name, "subject": classroom.subject, "term_start": classroom.term_start.isoformat(),
+            "term_end": classroom.term_end.isoformat(), "size_limit": 30, "late_after_minutes": 10,
+            "left_early_minutes": 10, "lecture_audience": "on"}
+    assert client.post(f"/classrooms/{classroom.pk}/edit/", form).status_code == 302
+    classroom.refresh_from_db()
+    assert classroom.lecture_audience and not classroom.students_wait
+
+
+def test_a_lecture_students_room_page_says_they_listen_and_keeps_the_chat_for_later(client, event, classroom, people):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from scheduling.models import Occurrence
+
+    services.classroom_update(classroom=classroom, by=people["teacher"], lecture_audience=True)
+    occurrence = event.occurrences.order_by("start").first()
+    Occurrence.objects.filter(pk=occurrence.pk).update(start=timezone.now() - timedelta(minutes=5),
+                                                        end=timezone.now() + timedelta(minutes=55))
+    student = by_role(event)["student"]
+    client.cookies["django_language"] = "id"
+    assert client.get(student.join_path).status_code == 302
+    page = client.get(f"/rooms/{occurrence.pk}/").content.decode()
+    assert 'data-audience="1"' in page and 'id="chat-form" class="chat-form" hidden' in page
+    assert "Anda mendengarkan" in page and 'id="audience-panel"' not in page  # the panel is the teacher's
+    teacher = client.__class__()
+    teacher.force_login(people["teacher"])
+    page = teacher.get(f"/rooms/{occurrence.pk}/").content.decode()
+    assert 'id="audience-panel"' in page and "data-audience" not in page

@@ -140,3 +140,120 @@ async def test_the_audience_is_counted_paged_by_moderators_and_promoted(daphne_f
     assert speaker.names() == {"Host", "Ani"}
     for peer in (moderator, speaker, *audience[10:]):
         await peer.ws.close()
+
+
+def lecture_class(students: int, *, lecture: bool = True):
+    """A class whose teacher chose "students listen (large lecture)", with a meeting about to start."""
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from classrooms import services
+    from scheduling.models import Attendee
+
+    teacher = get_user_model().objects.create_user(username=f"dosen{students}{lecture}", password="x",
+                                                   email=f"dosen{students}{lecture}@example.org")
+    school = services.school_create(name=f"Universitas {students}{lecture}", timezone="Asia/Makassar", by=None,
+                                    admins=[teacher])
+    today = timezone.localdate()
+    classroom = services.classroom_create(
+        school=school, by=teacher, name="Kuliah Umum", term_start=today - timedelta(days=7),
+        term_end=today + timedelta(days=60), size_limit=students + 5, lecture_audience=lecture,
+    )
+    for index in range(students):
+        services.enrollment_add(classroom=classroom, by=teacher, name=f"Mahasiswa {index:02d}",
+                                email=f"mhs{index}-{lecture}@example.org")
+    start = timezone.now() + timedelta(minutes=2)
+    event = services.meeting_add(classroom=classroom, by=teacher, start=start, end=start + timedelta(minutes=60))
+    seats = list(Attendee.objects.filter(event=event).select_related("user").order_by("name"))
+    return event.occurrences.get(), next(a for a in seats if a.role == "teacher"), [
+        a for a in seats if a.role == "student"
+    ]
+
+
+async def test_a_large_lecture_seats_students_in_the_audience_and_the_teacher_lets_one_ask(daphne_factory):
+    from rooms.models import AttendanceInterval
+
+    server = await asyncio.to_thread(daphne_factory)
+    occurrence, teacher_seat, students = await sync_to_async(lecture_class)(6)
+    room = type("Room", (), {"id": occurrence.pk})
+    teacher = await Peer.join(server, room, teacher_seat)
+    await teacher.reply("presence.state")
+    await teacher.send({"type": "room.set_status", "status": "open"})
+    await teacher.reply("room.status")
+
+    peers = await asyncio.gather(*(Peer.join(server, room, student) for student in students))
+    await asyncio.gather(*(peer.reply("presence.state") for peer in peers))
+    await teacher.until(lambda: teacher.people.audience == len(students))
+    for peer in (teacher, peers[0]):
+        await peer.until(lambda peer=peer: peer.people.audience == len(students))
+        assert peer.names() == {teacher_seat.name}  # students are counted, not listed
+    assert not listed_names(peers[0].frames) - {teacher_seat.name}
+
+    # A listening student may not chat, nor page through or promote the audience.
+    ani = peers[0]
+    for message in ({"type": "chat.send", "text": "Pak?"}, {"type": "audience.list"},
+                    {"type": "audience.promote", "participant": str(students[1].pk)},
+                    {"type": "audience.demote", "participant": str(students[1].pk)}):
+        await ani.send(message)
+        assert (await ani.reply("error"))["code"] == "forbidden"
+
+    # The teacher finds a student by name; the page says when each came in (their attendance).
+    async def search(query):
+        await teacher.send({"type": "audience.list", "offset": 0, "limit": 10, "query": query})
+        return await teacher.reply("audience.page")
+
+    found = await search("mahasiswa 00")
+    for _attempt in range(50):
+        if found["participants"] and "joined_at" in found["participants"][0]:
+            break
+        await asyncio.sleep(0.1)  # attendance is written in batches, within a moment
+        found = await search("mahasiswa 00")
+    assert (found["total"], found["matches"], found["query"]) == (len(students), 1, "mahasiswa 00")
+    assert [p["name"] for p in found["participants"]] == ["Mahasiswa 00"] and found["participants"][0]["joined_at"]
+    everyone = await search("")
+    assert everyone["matches"] == len(students) and len(everyone["participants"]) == len(students)
+    await teacher.send({"type": "audience.list", "query": "x" * 101})
+    assert (await teacher.reply("error"))["code"] == "invalid"
+
+    # Promoted to ask a question: listed, may chat; sent back: counted and silent again.
+    await teacher.send({"type": "audience.promote", "participant": str(students[0].pk)})
+    await ani.reply("audience.promoted")
+    await teacher.until(lambda: "Mahasiswa 00" in teacher.names() and teacher.people.audience == len(students) - 1)
+    await ani.send({"type": "chat.send", "text": "Pak, apa itu fotosintesis?"})
+    assert (await teacher.reply("chat.message"))["from"]["name"] == "Mahasiswa 00"
+    await ani.send({"type": "hand.raise"})
+    await teacher.until(lambda: teacher.people.get(str(students[0].pk), {}).get("hand_raised") is True)
+    await teacher.send({"type": "audience.demote", "participant": str(students[0].pk)})
+    await ani.reply("audience.demoted")
+    await teacher.until(lambda: "Mahasiswa 00" not in teacher.names() and teacher.people.audience == len(students))
+    await ani.send({"type": "chat.send", "text": "Sekali lagi"})
+    assert (await ani.reply("error"))["code"] == "forbidden"
+    await teacher.send({"type": "audience.promote", "participant": str(teacher_seat.pk)})
+    assert (await teacher.reply("error"))["code"] == "invalid"  # a teacher never listens only
+
+    # Listening is attending: every student's stay is recorded.
+    attended = await sync_to_async(
+        lambda: set(AttendanceInterval.objects.filter(occurrence=occurrence).values_list("attendee_id", flat=True))
+    )()
+    assert {student.pk for student in students} <= attended
+    for peer in (teacher, *peers):
+        await peer.ws.close()
+
+
+async def test_without_the_lecture_setting_students_are_listed(daphne_factory):
+    server = await asyncio.to_thread(daphne_factory)
+    occurrence, teacher_seat, students = await sync_to_async(lecture_class)(2, lecture=False)
+    room = type("Room", (), {"id": occurrence.pk})
+    teacher = await Peer.join(server, room, teacher_seat)
+    await teacher.reply("presence.state")
+    await teacher.send({"type": "room.set_status", "status": "open"})
+    await teacher.reply("room.status")
+    peers = [await Peer.join(server, room, student) for student in students]
+    await teacher.until(lambda: {"Mahasiswa 00", "Mahasiswa 01"} <= teacher.names())
+    assert teacher.people.audience == 0
+    await peers[0].send({"type": "chat.send", "text": "Halo"})
+    assert (await teacher.reply("chat.message"))["from"]["name"] == "Mahasiswa 00"
+    for peer in (teacher, *peers):
+        await peer.ws.close()

@@ -9,6 +9,7 @@ import pytest
 
 from rooms import wire
 from rooms.presence import MemoryStore, RedisStore, participant_info
+from rooms.presence.store import search_key
 
 ROOM = "room-1"
 
@@ -238,8 +239,9 @@ async def test_the_audience_is_counted_not_listed_and_paged(store):
     for moderator in (True, False):
         state = json.loads(snapshot.frame(moderator=moderator)[1])
         assert state["audience"] == 5 and [p["name"] for p in state["participants"]] == ["Ani"]
-    total, page = await store.audience_page(room=ROOM, offset=1, limit=2)
-    assert total == 5 and [json.loads(entry)["name"] for entry in page] == ["Listener 1", "Listener 2"]
+    total, matches, page = await store.audience_page(room=ROOM, offset=1, limit=2)
+    assert total == matches == 5 and [json.loads(entry)["name"] for entry in page] == ["Listener 1", "Listener 2"]
+    assert store.audience_size_sync(room=ROOM) == 5 and store.audience_size_sync(room="elsewhere") == 0
 
     # A listener leaving is a count, not a leave, in both views.
     await store.leave(room=ROOM, aid="l0", conn="cl0", instance="i1", grace=0)
@@ -260,7 +262,7 @@ async def test_a_listener_promoted_and_demoted_moves_between_the_lists(store):
     assert await store.set_audience(room=ROOM, aid="l", audience=True) is True
     frames = parse(await store.flush(room=ROOM, aids={"l"}))
     assert [p["name"] for p in frames["public"]["leaves"]] == ["Lina"] and frames["public"]["audience"] == 1
-    total, page = await store.audience_page(room=ROOM, offset=0, limit=10)
+    total, _matches, page = await store.audience_page(room=ROOM, offset=0, limit=10)
     assert total == 1 and json.loads(page[0])["hand_raised"] is False  # back in the audience, the hand is down
 
 
@@ -273,3 +275,18 @@ async def test_a_waiting_listener_is_listed_to_moderators_until_admitted(store):
     frames = parse(await store.flush(room=ROOM, aids={"l"}))
     assert [p["name"] for p in frames["all"]["leaves"]] == ["Lina"] and frames["all"]["audience"] == 1
     assert frames["public"]["audience"] == 1 and frames["public"]["leaves"] == []
+
+
+async def test_the_audience_is_searched_by_a_part_of_the_name(store):
+    names = ["Siti Rahma", "Budi", "SITI Nur", "Ratna \"Siti\"", "Śiti"]
+    for index, name in enumerate(names):
+        await store.join(room=ROOM, aid=f"l{index}", conn=f"c{index}", instance="i1", info=info(f"l{index}", name),
+                         admitted=True, audience=True)
+    await store.flush(room=ROOM, aids={f"l{index}" for index in range(len(names))})
+    total, matches, page = await store.audience_page(room=ROOM, offset=0, limit=10, query=search_key("Siti"))
+    assert (total, matches) == (5, 3)
+    assert sorted(json.loads(entry)["name"] for entry in page) == ["Ratna \"Siti\"", "SITI Nur", "Siti Rahma"]
+    total, matches, page = await store.audience_page(room=ROOM, offset=1, limit=1, query="siti")
+    assert (total, matches, len(page)) == (5, 3, 1)
+    total, matches, page = await store.audience_page(room=ROOM, offset=0, limit=10, query="role")
+    assert (total, matches, page) == (5, 0, [])

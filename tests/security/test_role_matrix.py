@@ -361,6 +361,8 @@ HEARINGS = [
     page("docket", "get", "/docket/{court.slug}/", ok=EVERYONE),
     page("docket feed", "get", "/docket/{court.slug}.ics", ok=EVERYONE),
     page("docket of no court", "get", "/docket/no-such-court/", others=404, signed_out=404),
+    api("listeners now (JSON)", "get", "/docket/{court.slug}/listeners.json", ok=EVERYONE),
+    api("listeners of no court", "get", "/docket/no-such-court/listeners.json", others=404, signed_out=404),
     # Open figures and a case's timeline: anyone; a closed case is as unknown as no case at all
     # when the court leaves closed hearings off (here it lists them: number and dates only).
     page("statistics", "get", "/courts/{court.slug}/statistics/", ok=EVERYONE),

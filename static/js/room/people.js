@@ -163,7 +163,7 @@ export function setUpPeople({ bus, session, send, T }) {
     // The audience (listen-only members) is counted, never listed.
     const audience = byId("audience-count");
     audience.hidden = !session.presence.audience;
-    audience.textContent = format(T.listening, { count: session.presence.audience });
+    audience.textContent = format(T.listening, { count: session.presence.audience.toLocaleString(document.documentElement.lang || undefined) });
     if (waiting && !waiting.children.length) { waiting.appendChild(make("li", { className: "muted", text: T.nobody_waiting })); }
     const mine = mineNow();
     if (byId("hand")) { byId("hand").textContent = mine && mine.hand_raised ? T.lower_hand : T.raise_hand; }
