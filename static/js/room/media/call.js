@@ -54,7 +54,12 @@ export function setUpMedia({ bus, send }) {
   function admitted() {
     section.hidden = false;
     if (admittedAt === null) { admittedAt = performance.now(); }
-    if ((setup.mode !== "mesh" && !janus) || !setup.may_send) { return; }
+    if (setup.mode !== "mesh" && !janus) { return; }
+    if (!setup.may_send) {
+      // A listen-only role in a Janus room watches and listens: nothing to ask of the devices.
+      if (janus && !previewStarted) { previewStarted = true; byId("media-prejoin").hidden = false; }
+      return;
+    }
     if (!window.isSecureContext) { message(T.insecure); return; }
     if (!supported()) { message(T.unsupported); return; }
     if (!previewStarted) {
@@ -105,9 +110,11 @@ export function setUpMedia({ bus, send }) {
     devices.resumeMeter();
     byId("media-prejoin").hidden = true;
     byId("media-call").hidden = false;
-    selfTile(call);
-    renderControls(call);
-    announce();
+    if (setup.may_send) {
+      selfTile(call);
+      renderControls(call);
+      announce();
+    }
     peers.sync();
     if (janus) { askTicket(0); }
   }
@@ -118,7 +125,7 @@ export function setUpMedia({ bus, send }) {
     if (quality) { quality.stop(); }
     peers.closeAll();
     clearTiles();
-    announce();
+    if (setup.may_send) { announce(); }
   }
 
   function stopEverything() {
@@ -146,7 +153,7 @@ export function setUpMedia({ bus, send }) {
       // its last connection), so start every connection afresh and tell the room again.
       wasDisconnected = false;
       peers.closeAll();
-      announce();
+      if (setup.may_send) { announce(); }
       if (janus) {
         askTicket(0);
         quality.resend();
@@ -175,13 +182,16 @@ export function setUpMedia({ bus, send }) {
     if (final) { stopEverything(); } else { wasDisconnected = true; }
   });
 
-  if (byId("media-join")) {
-    byId("media-join").addEventListener("click", join);
+  if (byId("media-watch")) { byId("media-watch").addEventListener("click", join); }
+  if (byId("media-leave")) {
     byId("media-leave").addEventListener("click", () => {
       leaveCall();
       byId("media-call").hidden = true;
       byId("media-prejoin").hidden = false;
     });
+  }
+  if (byId("media-join")) {
+    byId("media-join").addEventListener("click", join);
     byId("media-toggle-mic").addEventListener("click", () => {
       call.micOn = !call.micOn;
       switched();
@@ -201,6 +211,7 @@ export function setUpMedia({ bus, send }) {
   return {
     peers: peers.ids,
     joined: () => call.joined,
+    connections: () => (peers.connections ? peers.connections() : []),
     timeToFirstFrame: () => {
       const firstFrameAt = peers.firstFrameAt();
       return firstFrameAt === null || admittedAt === null ? null : firstFrameAt - admittedAt;
