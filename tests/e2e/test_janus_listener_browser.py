@@ -43,7 +43,8 @@ def test_a_listening_student_watches_and_hears_the_teacher_and_sends_nothing(dap
     # Nothing goes up: no camera or microphone was asked for, no publisher connection exists.
     assert page.evaluate("() => window.hadirMedia.joined()") is True
     sending = page.evaluate("""() => Promise.all(window.hadirMedia.connections().map((pc) => pc.getStats()))
-        .then((reports) => reports.flatMap((r) => Array.from(r.values())).filter((s) => s.type === 'outbound-rtp').length)""")
+        .then((reports) => reports.flatMap((r) => Array.from(r.values()))
+        .filter((s) => s.type === 'outbound-rtp').length)""")
     assert sending == 0
     violations = axe(page, include="#media")
     assert not violations, describe(violations)
