@@ -67,6 +67,7 @@ def _classroom(teacher) -> Classroom:
         school = services.school_create(
             name=SCHOOL, timezone="Asia/Jakarta", by=None, admins=[teacher], holidays=[(holiday, "Libur sekolah")]
         )
+        services.school_update(school=school, by=teacher, allow_recording=True)
     classroom = Classroom.objects.filter(school=school, name=CLASSROOM).first()
     if classroom is None:
         classroom = services.classroom_create(

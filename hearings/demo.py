@@ -41,7 +41,7 @@ def _user(username: str):
 def _court():
     court = Court.objects.filter(slug=COURT_SLUG).first() or services.court_create(
         name="Pengadilan Negeri Jakarta Pusat", slug=COURT_SLUG, timezone_name="Asia/Jakarta",
-        closed_display=Court.ClosedDisplay.LISTED,
+        closed_display=Court.ClosedDisplay.LISTED, allow_recording=True,  # the record button shows with Janus
     )
     users = {username: _user(username) for username in STAFF}
     for username, (_first, _last, role) in STAFF.items():

@@ -83,10 +83,11 @@ def _check_zone(name: str) -> None:
 
 
 def court_create(*, name: str, slug: str, timezone_name: str = "Asia/Jakarta",
-                 closed_display: str = Court.ClosedDisplay.LISTED) -> Court:
+                 closed_display: str = Court.ClosedDisplay.LISTED, allow_recording: bool = False) -> Court:
     _check_text("name", name, 200)
     _check_zone(timezone_name)
-    court = Court(name=name, slug=slug, timezone=timezone_name, closed_display=closed_display)
+    court = Court(name=name, slug=slug, timezone=timezone_name, closed_display=closed_display,
+                  allow_recording=allow_recording)
     court.full_clean()
     court.save()
     return court
