@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from urllib.parse import urlsplit
 
+from bench.listener import Light
 from bench.loadclient import (
     Meter,
     Participant,
@@ -39,9 +40,9 @@ async def audience_big(run: Run, params: dict) -> dict:
     everyone open, and ``lines`` chat lines at ``rate`` from a participant to everyone."""
     room, targets = run.spec["rooms"][0], run.spec["targets"]
     pids = run.spec["server_pids"]
-    people = participants_for(run)
-    listeners = [Participant(run, person, room["id"], targets[i % len(targets)])
-                 for i, person in enumerate(room["audience"])]
+    # Light clients: the websockets client's cost per frame would bound a line to thousands.
+    people = [Light(run, person, room["id"], targets[i % len(targets)]) for i, person in enumerate(room["people"])]
+    listeners = [Light(run, person, room["id"], targets[i % len(targets)]) for i, person in enumerate(room["audience"])]
     storm_size = min(params["storm"], len(listeners))
     seated, joiners = listeners[:len(listeners) - storm_size], listeners[len(listeners) - storm_size:]
     run.expected, run.audience = {p.id for p in people}, len(seated)
