@@ -111,39 +111,49 @@ async def server_queries(run: Run) -> int:
 
 async def queries(run: Run, params: dict) -> dict:
     """For each room: queries per join link, per join (until every list is complete and the
-    attendance written), per chat line and per leave."""
+    attendance written), per chat line and per leave, less the servers' own background queries
+    (the sweeper's), counted over ``idle`` seconds first."""
     rooms = []
+    idle = params.get("idle", 6.0)
+    quiet = await server_queries(run)
+    await asyncio.sleep(idle)
+    background = (await server_queries(run) - quiet) / idle  # per second
     for index in range(len(run.spec["rooms"])):
         people = participants_for(run, index)
         run.expected, run.audience = {p.id for p in people}, None
         for p in people:
             p.run = run
         count = len(people)
-        before = await server_queries(run)
+
+        def spent(start_count: int, start: float) -> float:
+            return start_count + background * (now() - start)
+
+        started, before = now(), await server_queries(run)
         await gather_limited([p.prepare() for p in people], 16)
-        linked = await server_queries(run)
+        linked, at_link = await server_queries(run), now()
         await gather_limited([p.connect() for p in people], params.get("concurrency", 64))
         complete = await wait_for(lambda people=people: all(p.complete_at for p in people), 60, 0.05)
         await asyncio.sleep(params.get("settle", 2.0))  # batched attendance writes
-        joined = await server_queries(run)
+        joined, at_join = await server_queries(run), now()
         lines = params.get("lines", 20)
         phase = f"room{index}"
         sent = await chat_at(run, [people[0]], rate=params.get("rate", 10), duration=lines / params.get("rate", 10),
                              phase=phase)
         await wait_for(lambda phase=phase, n=sent * count: run.receipts(phase) >= n, 10)
         await asyncio.sleep(params.get("settle", 2.0))
-        chatted = await server_queries(run)
+        chatted, at_chat = await server_queries(run), now()
         await gather_limited([p.close() for p in people], 200)
         await asyncio.sleep(params.get("settle", 2.0))
         left = await server_queries(run)
         rooms.append({
             "room": count, "complete": complete, "failures": sum(1 for p in people if p.failure),
-            "per_join_link": round((linked - before) / count, 2), "per_join": round((joined - linked) / count, 2),
-            "per_chat_line": round((chatted - joined) / max(sent, 1), 2),
-            "per_leave": round((left - chatted) / count, 2),
+            "per_join_link": round((linked - spent(before, started)) / count, 2),
+            "per_join": round((joined - spent(linked, at_link)) / count, 2),
+            "per_chat_line": round((chatted - spent(joined, at_join)) / max(sent, 1), 2),
+            "per_leave": round((left - spent(chatted, at_chat)) / count, 2),
             "chat_lost": sent * count - run.receipts(phase),
         })
-    return {"rooms": rooms, "processes": len(run.spec["targets"])}
+    return {"rooms": rooms, "processes": len(run.spec["targets"]), "background_per_s": round(background, 2)}
 
 
 SCENARIOS = {"audience_big": audience_big, "queries": queries}

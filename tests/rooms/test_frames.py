@@ -7,7 +7,7 @@ from daphne.ws_protocol import WebSocketProtocol
 from websockets.frames import Frame, Opcode
 from websockets.streams import StreamReader
 
-from rooms.live.frames import direct_writer, text_frame
+from rooms.live.frames import direct_writer, send_now, text_frame
 
 
 def parse(data: bytes) -> Frame:
@@ -74,3 +74,52 @@ def test_other_servers_take_the_asgi_path():
 
     assert direct_writer(send) is None
     assert direct_writer(partial(handle_reply, object())) is None
+
+
+class TwistedTransport(Transport):
+    """The state of a Twisted TCP transport that ``send_now`` reads, over a real socket."""
+
+    connected, disconnecting, TLS, _writeDisconnected = True, False, False, False
+
+    def __init__(self, sock):
+        super().__init__()
+        self.socket, self.dataBuffer, self.offset, self._tempDataLen = sock, b"", 0, 0
+
+
+@pytest.fixture
+def sockets():
+    import socket
+
+    ours, peer = socket.socketpair()
+    ours.setblocking(False)
+    yield ours, peer
+    ours.close()
+    peer.close()
+
+
+def test_a_frame_goes_on_the_socket_at_once_when_twisted_holds_nothing(sockets):
+    ours, peer = sockets
+    transport = TwistedTransport(ours)
+    send_now(transport, text_frame("hello"))
+    assert parse(peer.recv(100)).data == b"hello" and transport.written == []
+
+
+def test_a_frame_waits_behind_what_twisted_holds(sockets):
+    ours, peer = sockets
+    transport = TwistedTransport(ours)
+    transport._tempDataLen = 3
+    send_now(transport, b"abc")
+    assert transport.written == [b"abc"]
+    peer.setblocking(False)
+    with pytest.raises(BlockingIOError):
+        peer.recv(10)
+
+
+def test_what_the_socket_does_not_take_goes_to_twisted(sockets):
+    ours, _peer = sockets
+    transport = TwistedTransport(ours)
+    data = b"x" * 4_000_000
+    send_now(transport, data)
+    assert transport.written and 0 < len(transport.written[0]) < len(data)
+    taken = len(data) - len(transport.written[0])
+    assert data[taken:] == transport.written[0]
