@@ -73,12 +73,11 @@ def send_now(transport: Any, data: bytes) -> None:
     at once the same way.
     """
     sock = getattr(transport, "socket", None)
-    idle = (
-        sock is not None and transport.connected and not transport.disconnecting and not getattr(transport, "TLS", True)
+    if sock is None or not (
+        transport.connected and not transport.disconnecting and not getattr(transport, "TLS", True)
         and not transport._writeDisconnected and not transport._tempDataLen
         and len(transport.dataBuffer) == transport.offset
-    )
-    if not idle:
+    ):
         transport.write(data)
         return
     try:
