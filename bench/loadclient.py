@@ -404,6 +404,9 @@ async def fanout(run: Run, params: dict) -> dict:
     people = participants_for(run)
     joined = await join_all(people)
     await asyncio.sleep(params.get("settle", 1.0))
+    if params.get("warm_up"):  # lines first, unmeasured: fresh processes open their pools with them
+        warm = await chat_at(run, [people[0]], rate=params["rate"], duration=params["warm_up"], phase="warm")
+        await wait_for(lambda: run.receipts("warm") >= warm * len(people), params.get("drain", 10))
     profiler = Profiler(run.spec["server_pids"][0], params.get("profile"))
     meter = Meter(run.spec["server_pids"])
     sent = await chat_at(run, [people[0]], rate=params["rate"], duration=params["duration"], phase="fanout")

@@ -53,7 +53,9 @@ def scenario_processes(bench: Bench, config: dict) -> dict:
         figures = results[str(count)] = {}
         with Servers(hadir, "hadir", processes=count) as servers:
             spec = servers.spec([servers.room(config["fanout_size"])])
-            params = {"rate": 20, "duration": config["duration"], "drain": config["drain"]}
+            # Fresh processes: a few lines first (the first line into each waited for its pool and
+            # subscription: up to seconds on a loaded machine, with four processes).
+            params = {"rate": 20, "duration": config["duration"], "drain": config["drain"], "warm_up": 1}
             figures["fanout"] = hadir.client("fanout", spec, params, timeout=300)
             log(f"{count} processes fanout: {_short(figures['fanout'], 'p99_ms', 'lost')}")
         storm = scenario_storm(hadir, {"size": config["storm_size"], "repeat": config["storm_repeat"]},
