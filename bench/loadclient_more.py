@@ -54,6 +54,7 @@ async def audience_big(run: Run, params: dict) -> dict:
     await gather_limited([p.connect() for p in seated], limit)
     settled = await wait_for(lambda: all(p.complete_at for p in people + seated if p.opened_at),
                              params.get("timeout", 60), 0.05)
+    seated_rss = sum(map(process_rss, pids))  # before the storm's transient buffers
     run.audience = len(listeners)
     for p in people + seated:
         p.complete_at = None
@@ -90,6 +91,7 @@ async def audience_big(run: Run, params: dict) -> dict:
         "storm_meter": storm_meter, "client_bound": storm_meter["client_bound"],
         "open": len(held), "rss_mib": round(rss / 2**20, 1), "base_rss_mib": round(base_rss / 2**20, 1),
         "rss_per_connection_kib": round((rss - base_rss) / max(len(held) - len(people), 1) / 1024, 1),
+        "seated_rss_per_connection_kib": round((seated_rss - base_rss) / max(len(seated), 1) / 1024, 1),
         "chat": chat, "errors": run.errors,
     }
     await gather_limited([p.close() for p in people + listeners], 500)
