@@ -29,7 +29,8 @@ class Target:
 # Live rooms (Hadir on Daphne, the default; uvicorn and the baselines are shown, not judged).
 LIVE = {
     "fanout_200_p99_ms": Target("≤ 40, 0 lost", 40, no_loss=True),
-    "saturation_held_rate": Target("≥ 150", 150, at_least=True),
+    # Issue 19 asks Daphne for 600 (raw websockets holds 800 here; issue 18's target was 150).
+    "saturation_held_rate": Target("≥ 600", 600, at_least=True),
     "storm_converged_s": Target("≤ 1, 0 lost", 1, no_loss=True),
     # A room of 2,000 (50 participants, 1,950 listeners): a storm of 500 listeners (issue 19).
     "audience_storm_converged_s": Target("≤ 2, 0 lost", 2, no_loss=True),
@@ -63,4 +64,21 @@ OTHER_FIGURES: Mapping[str, Mapping[str, OtherFigure]] = {
                                                    Target("≤ 60 (1,000)", 60)),
         "messages_per_second": OtherFigure("messages/s"),
     },
+}
+
+# Issue 19: a room of 5,000 (50 participants + 4,950 listeners) on one Daphne process; two and four
+# processes on PostgreSQL + Redis; two CPU-bound neighbours on the server's core; Daphne's floor.
+BIG = {
+    "audience5000_storm_converged_s": Target("≤ 2, 0 lost", 2, no_loss=True),
+    "audience5000_chat_p99_ms": Target("≤ 300, 0 lost", 300, no_loss=True),
+    "audience5000_kib_per_connection": Target("≤ 30", 30),
+    "processes_fanout_p99_ms": Target("≤ 60, 0 lost", 60, no_loss=True),
+    "processes_storm_converged_s": Target("≤ 2, 0 lost", 2, no_loss=True),
+    "processes_idle_kib_per_connection": Target("≤ 32", 32),
+    "processes_crash_ghosts_gone_s": Target("≤ 15", 15),
+    "noisy_p99_ms": Target("≤ 60, 0 lost", 60, no_loss=True),
+    # Daphne's server CPU per delivered frame divided by uvicorn's.
+    "noisy_cpu_per_frame_ratio": Target("≤ 1.5× uv.", 1.5),
+    # A line into the room of 1,000 (scenario 4): Daphne's p99 divided by raw websockets'.
+    "idle_chat_vs_raw": Target("≤ 1.5× raw", 1.5),
 }

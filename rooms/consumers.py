@@ -26,6 +26,7 @@ from rooms import messages, selectors, services, wire
 from rooms.audience import AUDIENCE_HANDLERS, audience_moved
 from rooms.errors import Forbidden, Invalid, RoomError
 from rooms.live.chat import CHAT_PREFIX, chat_id
+from rooms.live.frames import direct_writer
 from rooms.live.hub import get_hub
 from rooms.live.presence import (
     MAX_CONNECTIONS_PER_ATTENDEE,
@@ -54,6 +55,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     media_mode: str | None = None  # "mesh" or "link", looked up on the first media.state
     buffer: list[tuple[int, str]]  # diffs (seq, frame) that wait for the snapshot being sent
     interval_id: uuid.UUID | None = None  # the attendance interval, once admitted
+    write_frame: Callable[[str], bool] | None = None
 
     async def __call__(
         self, scope: dict, receive: Callable[[], Awaitable[dict]], send: Callable[[dict], Awaitable[None]]
@@ -88,7 +90,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
         # Frames skip Channels' session wrapper: it reads the session on every message but only
         # ever saves it on an HTTP response, and that was a tenth of a frame's cost on Daphne.
         wrapper = getattr(self.base_send, "__self__", None)
-        self.send_frame = wrapper.real_send if isinstance(wrapper, InstanceSessionWrapper) else self.base_send
+        send = wrapper.real_send if isinstance(wrapper, InstanceSessionWrapper) else self.base_send
+        self.send_frame = getattr(send, "frames", send)  # and config.logs.LogIds' wrapper
+        self.write_frame = direct_writer(self.send_frame)  # Daphne: frames framed once, written directly
         await self.accept()
         self.room_id = str(self.scope["url_route"]["kwargs"]["occurrence_id"])
         self.hub = get_hub()
@@ -177,6 +181,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
     # --- delivery (called by the hub) ----------------------------------------------------------
 
     async def push(self, frame: str) -> None:
+        if self.write_frame is not None and self.write_frame(frame):
+            return
         try:
             await self.send_frame({"type": "websocket.send", "text": frame})
         except (Disconnected, OSError):

@@ -34,12 +34,12 @@ def hello(room: str, you: str) -> str:
     return f'{{"type":"hello","you":{you},"room":{{"id":"{room}","title":"baseline","kind":"","status":"open"}}}}'
 
 
-def state(seq: int, participants: Iterable[str]) -> str:
-    return state_frame(seq, list(participants))
+def state(seq: int, participants: Iterable[str], audience: int = 0) -> str:
+    return state_frame(seq, list(participants), audience)
 
 
-def diff(seq: int, joins: Iterable[str] = (), leaves: Iterable[str] = ()) -> str:
-    return diff_frame(seq, list(joins), list(leaves), [])
+def diff(seq: int, joins: Iterable[str] = (), leaves: Iterable[str] = (), audience: int = 0) -> str:
+    return diff_frame(seq, list(joins), list(leaves), [], audience)
 
 
 def chat(message_id: int, sender: str, text: str, at: str) -> dict:

@@ -43,6 +43,8 @@ class MemoryRooms:
         self.sockets: dict[str, set] = {}
         self.roster: dict[str, dict[str, str]] = {}
         self.seq: dict[str, int] = {}
+        self.audience: dict[str, int] = {}
+        self.counting: set[str] = set()  # rooms with an audience count update due
 
     async def start(self):
         pass
@@ -51,17 +53,37 @@ class MemoryRooms:
         self.sockets.setdefault(room, set()).add(ws)
         self.roster.setdefault(room, {})[pid] = info
         self.seq[room] = self.seq.get(room, 0) + 1
-        await ws.send(common.state(self.seq[room], self.roster[room].values()))
-        broadcast(self.sockets[room] - {ws}, common.diff(self.seq[room], joins=[info]))
+        count = self.audience.get(room, 0)
+        await ws.send(common.state(self.seq[room], self.roster[room].values(), count))
+        broadcast(self.sockets[room] - {ws}, common.diff(self.seq[room], joins=[info], audience=count))
 
     async def leave(self, room, pid, info, ws):
         self.sockets[room].discard(ws)
         self.roster[room].pop(pid, None)
         self.seq[room] += 1
-        broadcast(self.sockets[room], common.diff(self.seq[room], leaves=[info]))
+        broadcast(self.sockets[room], common.diff(self.seq[room], leaves=[info], audience=self.audience.get(room, 0)))
 
     async def snapshot(self, room):
-        return common.state(self.seq.get(room, 0), self.roster.get(room, {}).values())
+        return common.state(self.seq.get(room, 0), self.roster.get(room, {}).values(), self.audience.get(room, 0))
+
+    async def listen(self, room, ws, change):
+        """A listen-only member (``&listen=1``): counted, not listed; the count goes to everyone in
+        one update at most every 250 ms, as Hadir's audience does."""
+        if change > 0:
+            self.sockets.setdefault(room, set()).add(ws)
+        else:
+            self.sockets[room].discard(ws)
+        self.audience[room] = self.audience.get(room, 0) + change
+        if change > 0:
+            await ws.send(await self.snapshot(room))
+        if room not in self.counting:
+            self.counting.add(room)
+            asyncio.get_running_loop().call_later(0.25, self._count, room)
+
+    def _count(self, room):
+        self.counting.discard(room)
+        self.seq[room] = self.seq.get(room, 0) + 1
+        broadcast(self.sockets.get(room, ()), common.diff(self.seq[room], audience=self.audience[room]))
 
     async def publish(self, room, frame):
         broadcast(self.sockets.get(room, ()), frame)
@@ -129,7 +151,11 @@ async def main(port: int, redis_url: str | None):
         room, pid, name = who
         info = common.participant(pid, name)
         await ws.send(common.hello(room, info))
-        await rooms.join(room, pid, info, ws)
+        listens = isinstance(rooms, MemoryRooms) and "listen=1" in ws.request.path
+        if listens:
+            await rooms.listen(room, ws, 1)
+        else:
+            await rooms.join(room, pid, info, ws)
         try:
             async for raw in ws:
                 message = json.loads(raw)
@@ -140,7 +166,10 @@ async def main(port: int, redis_url: str | None):
                 elif message.get("type") == "presence.sync":
                     await ws.send(await rooms.snapshot(room))
         finally:
-            await rooms.leave(room, pid, info, ws)
+            if listens:
+                await rooms.listen(room, ws, -1)
+            else:
+                await rooms.leave(room, pid, info, ws)
 
     async with serve(handler, "127.0.0.1", port, compression=None, backlog=4096, max_queue=None) as server:
         await server.serve_forever()

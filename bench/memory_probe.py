@@ -1,0 +1,60 @@
+"""Where a room's per-connection memory goes: one Hadir process behind ``bench.counting``, N
+participants joined; the RSS per connection, then what ``malloc_trim(0)`` gives back, and with
+BENCH_TRACEMALLOC=1 the Python allocations that grew while they joined (biggest 25, by line).
+
+    BENCH_DATABASE_URL=postgres://... python -m bench.memory_probe 1000
+    BENCH_TRACEMALLOC=1 python -m bench.memory_probe 300       # slower: every allocation traced
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from urllib.parse import urlsplit
+
+from bench.loadclient import Run, gather_limited, participants_for, process_rss
+from bench.servers import Bench, Servers
+
+WARM = 20
+
+
+async def get(target: dict, path: str) -> dict:
+    url = urlsplit(target["http"])
+    reader, writer = await asyncio.open_connection(url.hostname, url.port)
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: {url.netloc}\r\nConnection: close\r\n\r\n".encode())
+    answer = (await reader.read()).decode()
+    writer.close()
+    return json.loads(answer.split("\r\n\r\n", 1)[1])
+
+
+async def probe(spec: dict) -> None:
+    run = Run(spec)
+    run.track_presence = False
+    people, pid, target = participants_for(run), spec["server_pids"][0], spec["targets"][0]
+    traced = bool(os.environ.get("BENCH_TRACEMALLOC"))
+    await gather_limited([p.prepare() for p in people], 16)
+    await gather_limited([p.connect() for p in people[:WARM]], WARM)
+    await asyncio.sleep(1)
+    base = process_rss(pid)
+    if traced:
+        await get(target, "/__bench/traced")
+    await gather_limited([p.connect() for p in people[WARM:]], 100)
+    await asyncio.sleep(2)
+    held = sum(1 for p in people if p.ready_after) - WARM
+    rss = process_rss(pid)
+    if traced:
+        for size, count, lines in (await get(target, "/__bench/traced"))["grown"]:
+            print(size, count, "\n    ".join(lines))
+    trim = await get(target, "/__bench/trim")
+    print(json.dumps({"connections": held, "kib_per_connection": round((rss - base) / held / 1024, 1),
+                      "after_trim": round((trim["rss_kib_after"] * 1024 - base) / held / 1024, 1)}))
+    await gather_limited([p.close() for p in people], 500)
+
+
+if __name__ == "__main__":
+    bench = Bench(quick=True, kinds=("hadir",))
+    bench.prepare_database()
+    with Servers(bench, "hadir", counting=True) as servers:
+        asyncio.run(probe(servers.spec([servers.room(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)])))

@@ -1,0 +1,125 @@
+"""Frames framed once and written straight to a Daphne socket (``rooms.live.frames``)."""
+
+from functools import partial
+
+import pytest
+from daphne.ws_protocol import WebSocketProtocol
+from websockets.frames import Frame, Opcode
+from websockets.streams import StreamReader
+
+from rooms.live.frames import direct_writer, send_now, text_frame
+
+
+def parse(data: bytes) -> Frame:
+    reader = StreamReader()
+    reader.feed_data(data)
+    parser = Frame.parse(reader.read_exact, mask=False)
+    try:
+        next(parser)
+    except StopIteration as done:
+        return done.value
+    raise AssertionError("frame incomplete")
+
+
+@pytest.mark.parametrize("size", [0, 5, 125, 126, 65535, 65536, 200_000])
+def test_a_text_frame_of_any_length_parses_as_that_text(size):
+    text = ("é" + "x" * size)[:size] if size else ""
+    frame = parse(text_frame(text))
+    assert frame.opcode is Opcode.TEXT and frame.fin and not frame.rsv1
+    assert frame.data.decode() == text
+
+
+def test_the_same_text_is_framed_once():
+    text = '{"type":"chat.message","text":"' + "a" * 300 + '"}'
+    assert text_frame(text) is text_frame(text)
+
+
+class Transport:
+    def __init__(self):
+        self.written = []
+
+    def write(self, data):
+        self.written.append(data)
+
+
+def daphne_socket(state):
+    protocol = WebSocketProtocol.__new__(WebSocketProtocol)
+    protocol.state, protocol.send_queue, protocol.transport = state, [], Transport()
+    return protocol
+
+
+async def handle_reply(protocol, message):  # Daphne's Server.handle_reply has this shape
+    raise AssertionError("the ASGI path was taken")
+
+
+def test_an_open_daphne_socket_gets_the_frame_directly():
+    protocol = daphne_socket(WebSocketProtocol.STATE_OPEN)
+    write = direct_writer(partial(handle_reply, protocol))
+    assert write is not None and write('{"type":"x"}')
+    assert [parse(data).data for data in protocol.transport.written] == [b'{"type":"x"}']
+
+
+def test_a_closing_or_busy_socket_takes_the_asgi_path():
+    closing = daphne_socket(WebSocketProtocol.STATE_CLOSING)
+    assert direct_writer(partial(handle_reply, closing))("x") is False
+    busy = daphne_socket(WebSocketProtocol.STATE_OPEN)
+    busy.send_queue = [(b"queued", False)]
+    assert direct_writer(partial(handle_reply, busy))("x") is False
+    assert closing.transport.written == busy.transport.written == []
+
+
+def test_other_servers_take_the_asgi_path():
+    async def send(message):
+        pass
+
+    assert direct_writer(send) is None
+    assert direct_writer(partial(handle_reply, object())) is None
+
+
+class TwistedTransport(Transport):
+    """The state of a Twisted TCP transport that ``send_now`` reads, over a real socket."""
+
+    connected, disconnecting, TLS, _writeDisconnected = True, False, False, False
+
+    def __init__(self, sock):
+        super().__init__()
+        self.socket, self.dataBuffer, self.offset, self._tempDataLen = sock, b"", 0, 0
+
+
+@pytest.fixture
+def sockets():
+    import socket
+
+    ours, peer = socket.socketpair()
+    ours.setblocking(False)
+    yield ours, peer
+    ours.close()
+    peer.close()
+
+
+def test_a_frame_goes_on_the_socket_at_once_when_twisted_holds_nothing(sockets):
+    ours, peer = sockets
+    transport = TwistedTransport(ours)
+    send_now(transport, text_frame("hello"))
+    assert parse(peer.recv(100)).data == b"hello" and transport.written == []
+
+
+def test_a_frame_waits_behind_what_twisted_holds(sockets):
+    ours, peer = sockets
+    transport = TwistedTransport(ours)
+    transport._tempDataLen = 3
+    send_now(transport, b"abc")
+    assert transport.written == [b"abc"]
+    peer.setblocking(False)
+    with pytest.raises(BlockingIOError):
+        peer.recv(10)
+
+
+def test_what_the_socket_does_not_take_goes_to_twisted(sockets):
+    ours, _peer = sockets
+    transport = TwistedTransport(ours)
+    data = b"x" * 4_000_000
+    send_now(transport, data)
+    assert transport.written and 0 < len(transport.written[0]) < len(data)
+    taken = len(data) - len(transport.written[0])
+    assert data[taken:] == transport.written[0]
