@@ -4,36 +4,22 @@ counted on the bench's pages ("50 listening", "50 mendengarkan"), never listed."
 import asyncio
 import json
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connections
 from django.utils import timezone
 
 from hearings import services
 from hearings.models import CaseType, Role
 from tests.rooms.factories import session_cookie_for
 from tests.support.client import connect, receive_until
+from tests.support.threads import in_thread
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 AUDIENCE = 50
 PASSWORD = "a-long-test-password"
-
-
-def in_a_thread(work):
-    """Playwright's sync API runs an event loop in this thread: the ORM and the sockets go to another."""
-
-    def run():
-        try:
-            return work()
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(run).result()
 
 
 def public_hearing():
@@ -98,8 +84,8 @@ def sign_in_and_open(page, server, attendee):
 
 def test_the_bench_sees_the_audience_counted_in_both_languages(daphne_factory, browser):
     server = daphne_factory()
-    world = in_a_thread(public_hearing)
-    world["judge"] = in_a_thread(lambda: type(world["judge"]).objects.select_related("user").get(pk=world["judge"].pk))
+    world = in_thread(public_hearing)
+    world["judge"] = in_thread(lambda: type(world["judge"]).objects.select_related("user").get(pk=world["judge"].pk))
     release, ready = threading.Event(), threading.Event()
     audience = threading.Thread(target=open_audience, args=(server, world, release, ready), daemon=True)
     audience.start()

@@ -11,12 +11,10 @@
 import asyncio
 import json
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connections
 from django.utils import timezone
 
 from hearings import services
@@ -24,24 +22,12 @@ from hearings.models import CaseType, Role
 from tests.rooms.factories import session_cookie_for
 from tests.support.axe import axe, describe
 from tests.support.client import connect, receive_until
+from tests.support.threads import in_thread
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 PASSWORD = "a-long-test-password"
 CROWD = 320
-
-
-def in_a_thread(work):
-    """Playwright's sync API runs an event loop in this thread: the ORM and the sockets go to another."""
-
-    def run():
-        try:
-            return work()
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(run).result()
 
 
 def hearing_with_observers(slug: str, observers: int, *, is_public: bool = True, court=None, clerk=None, judge=None):
@@ -126,8 +112,8 @@ def hold(server, work, release: threading.Event, ready: threading.Event, failed:
 
 def test_the_public_sees_a_large_audience_counted_in_both_languages(daphne_factory, browser):
     server = daphne_factory()
-    world = in_a_thread(lambda: hearing_with_observers("pn-ramai", CROWD))
-    closed = in_a_thread(lambda: hearing_with_observers(
+    world = in_thread(lambda: hearing_with_observers("pn-ramai", CROWD))
+    closed = in_thread(lambda: hearing_with_observers(
         "pn-ramai", 0, is_public=False, court=world["court"], clerk=world["clerk_user"], judge=world["judge_user"]))
     release, ready, failed = threading.Event(), threading.Event(), []
 
@@ -180,7 +166,7 @@ def no_violations(page, what):
 
 def test_the_clerk_pages_searches_and_lets_a_listener_speak(daphne_factory, browser):
     server = daphne_factory()
-    world = in_a_thread(lambda: hearing_with_observers("pn-panel", 60))
+    world = in_thread(lambda: hearing_with_observers("pn-panel", 60))
     release, ready, failed = threading.Event(), threading.Event(), []
     # Warga 000 listens in a browser; the other 59 by sockets. The clerk's socket admits everyone.
 
@@ -208,7 +194,7 @@ def test_the_clerk_pages_searches_and_lets_a_listener_speak(daphne_factory, brow
             await asyncio.sleep(0.5)
             await ws.close()
 
-        in_a_thread(lambda: asyncio.run(admit_the_first()))
+        in_thread(lambda: asyncio.run(admit_the_first()))
         listener.wait_for_selector("#inside:not([hidden])", timeout=20_000)
         listener.wait_for_function("document.getElementById('audience-count').textContent === '60 listening'",
                                    timeout=20_000)

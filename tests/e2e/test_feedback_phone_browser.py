@@ -12,6 +12,7 @@ from classrooms import services as classrooms
 from feedback.models import SessionFeedback, Submission
 from hearings import services as hearings
 from tests.classrooms.conftest import interval, past_meeting
+from tests.support.threads import in_thread
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
@@ -31,22 +32,6 @@ def links(daphne_server):
     interval(held, seat, held.start, held.end)
     hearings.court_create(name="PN Ponsel", slug="pn-ponsel")
     return {"feedback": f"/feedback/{seat.join_token}/", "court": "/courts/pn-ponsel/feedback/"}
-
-
-def in_thread(read):
-    """An ORM read from this test: Playwright's loop makes this thread async for Django."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from django.db import connections
-
-    def run():
-        try:
-            return read()
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(run).result()
 
 
 def fits(page) -> bool:

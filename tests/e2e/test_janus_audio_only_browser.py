@@ -9,11 +9,12 @@ import pytest
 
 from media.janus import AUDIOBRIDGE, VIDEOROOM, JanusServer
 from media.models import AudioBridge
-from tests.e2e.test_janus_browser import in_thread, receiving_from, until
+from tests.e2e.test_janus_browser import receiving_from, until
 from tests.e2e.test_media_browser import TIMEOUT, enter
 from tests.rooms.factories import make_room
 from tests.support.axe import axe, describe
 from tests.support.janus import JanusProcess
+from tests.support.threads import in_thread
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 

@@ -4,28 +4,16 @@ SFU; a removed participant's media stop at once."""
 
 import os
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connections
 
 from rooms import services as room_services
 from tests.e2e.test_media_browser import TIMEOUT, enter
 from tests.rooms.factories import make_room
 from tests.support.janus import JanusProcess
+from tests.support.threads import in_thread
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-
-
-def in_thread(work):
-    def run():
-        try:
-            return work()
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(run).result()
 
 
 def stats(page):

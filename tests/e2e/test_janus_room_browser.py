@@ -11,10 +11,11 @@ import wave
 
 import pytest
 
-from tests.e2e.test_janus_browser import in_thread, receiving_from, stats, until
+from tests.e2e.test_janus_browser import receiving_from, stats, until
 from tests.e2e.test_media_browser import TIMEOUT, enter
 from tests.rooms.factories import make_room
 from tests.support.janus import JanusProcess
+from tests.support.threads import in_thread
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 

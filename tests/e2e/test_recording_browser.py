@@ -13,11 +13,12 @@ from hearings.models import StatusLogEntry
 from media.convert import recording_convert
 from media.models import Recording
 from rooms import services as room_services
-from tests.e2e.test_janus_browser import in_thread, receiving_from, until
+from tests.e2e.test_janus_browser import receiving_from, until
 from tests.e2e.test_media_browser import TIMEOUT, enter
 from tests.media.recording_world import make_hearing, require_tools
 from tests.support.axe import axe, describe
 from tests.support.janus import JanusProcess
+from tests.support.threads import in_thread
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 

@@ -1,24 +1,9 @@
 """The room page applies presence.state and presence.diff with one JavaScript module
 (static/js/room/presence.js); its cases (join, leave, update, a stale diff, a gap) run under
-`node --test`. Without node the test skips, or fails when HADIR_REQUIRE_SERVICES=1."""
+`node --test`."""
 
-import shutil
-import subprocess
-from pathlib import Path
-
-import pytest
-
-from tests.support.services import services_required
-
-TESTS = Path(__file__).resolve().parent.parent / "js" / "presence.test.mjs"
+from tests.support.node import run_node_tests
 
 
 def test_the_room_pages_presence_module_passes_its_node_tests():
-    node = shutil.which("node")
-    if node is None:
-        if services_required():
-            pytest.fail("node is required (HADIR_REQUIRE_SERVICES=1) but is not on PATH")
-        pytest.skip("node is missing")
-    result = subprocess.run([node, "--test", str(TESTS)], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "# fail 0" in result.stdout
+    run_node_tests("presence.test.mjs")
