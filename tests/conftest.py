@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils import translation
 
 from tests.support import daphne as daphne_support
+from tests.support.janus import JanusProcess
 from tests.support.services import require
 
 CHROMIUM = "/usr/bin/chromium"
@@ -137,3 +138,12 @@ def pytest_report_header(config):
     db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     layer = "redis" if settings.REDIS_URL else "in-memory"
     return f"hadir: database={db} channel_layer={layer} chromium={'yes' if shutil.which('chromium') else 'no'}"
+
+
+@pytest.fixture
+def janus(tmp_path):
+    """A real Janus on loopback, from deploy/janus with free ports and fresh secrets (skips, or fails
+    under HADIR_REQUIRE_SERVICES=1, where janus is missing)."""
+    server = JanusProcess(tmp_path / "janus").start()
+    yield server
+    server.stop()

@@ -9,21 +9,13 @@ import pytest
 
 from media.janus import AUDIOBRIDGE, VIDEOROOM, JanusServer
 from media.models import AudioBridge
-from tests.e2e.test_janus_browser import receiving_from, until
-from tests.e2e.test_media_browser import TIMEOUT, enter
+from tests.e2e.test_janus_browser import receiving_from
+from tests.e2e.test_media_browser import TIMEOUT, enter, until
 from tests.rooms.factories import make_room
 from tests.support.axe import axe, describe
-from tests.support.janus import JanusProcess
 from tests.support.threads import in_thread
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-
-
-@pytest.fixture
-def janus(tmp_path):
-    server = JanusProcess(tmp_path / "janus").start()
-    yield server
-    server.stop()
 
 
 def mix(page):

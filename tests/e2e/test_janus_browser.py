@@ -8,40 +8,16 @@ import time
 import pytest
 
 from rooms import services as room_services
-from tests.e2e.test_media_browser import TIMEOUT, enter
+from tests.e2e.test_media_browser import TIMEOUT, enter, until
 from tests.rooms.factories import make_room
-from tests.support.janus import JanusProcess
 from tests.support.threads import in_thread
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 
-def stats(page):
-    return page.evaluate("() => window.hadirMedia.stats()")
-
-
-def until(page, check, what):
-    deadline = time.monotonic() + TIMEOUT / 1000
-    while True:
-        current = stats(page)
-        if check(current):
-            return current
-        if time.monotonic() > deadline:
-            print("TRACE", page.evaluate("() => window.hadirMediaTrace.join('\\n')"))
-            raise AssertionError(f"{what}: {current}")
-        page.wait_for_timeout(500)
-
-
 def receiving_from(ids):
     return lambda current: set(ids) <= set(current) and all(
         current[i]["framesDecoded"] > 0 and current[i]["audioSamples"] > 0 for i in ids)
-
-
-@pytest.fixture
-def janus(tmp_path):
-    server = JanusProcess(tmp_path / "janus").start()
-    yield server
-    server.stop()
 
 
 def test_four_people_see_and_hear_each_other_through_janus_and_a_removed_one_stops(

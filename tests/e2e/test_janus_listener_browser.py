@@ -5,22 +5,14 @@ teacher's video and audio through the SFU, and sends nothing."""
 import pytest
 
 from rooms import services as room_services
-from tests.e2e.test_janus_browser import receiving_from, until
-from tests.e2e.test_media_browser import TIMEOUT, enter
+from tests.e2e.test_janus_browser import receiving_from
+from tests.e2e.test_media_browser import TIMEOUT, enter, until
 from tests.e2e.test_room_browser import open_link
 from tests.e2e.test_rooms_audience import lecture_class
 from tests.support.axe import axe, describe
-from tests.support.janus import JanusProcess
 from tests.support.threads import in_thread
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-
-
-@pytest.fixture
-def janus(tmp_path):
-    server = JanusProcess(tmp_path / "janus").start()
-    yield server
-    server.stop()
 
 
 def test_a_listening_student_watches_and_hears_the_teacher_and_sends_nothing(daphne_factory, browser, janus):

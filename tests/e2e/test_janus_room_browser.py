@@ -11,23 +11,15 @@ import wave
 
 import pytest
 
-from tests.e2e.test_janus_browser import receiving_from, stats, until
-from tests.e2e.test_media_browser import TIMEOUT, enter
+from tests.e2e.test_janus_browser import receiving_from
+from tests.e2e.test_media_browser import TIMEOUT, enter, stats, until
 from tests.rooms.factories import make_room
-from tests.support.janus import JanusProcess
 from tests.support.threads import in_thread
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 # Back within this after Janus answers again: the poll notices at once, a ticket is asked after a second.
 RECONNECT_SECONDS = 30
-
-
-@pytest.fixture
-def janus(tmp_path):
-    server = JanusProcess(tmp_path / "janus").start()
-    yield server
-    server.stop()
 
 
 def wav(path, *, tone: bool):

@@ -13,21 +13,13 @@ from hearings.models import StatusLogEntry
 from media.convert import recording_convert
 from media.models import Recording
 from rooms import services as room_services
-from tests.e2e.test_janus_browser import receiving_from, until
-from tests.e2e.test_media_browser import TIMEOUT, enter
+from tests.e2e.test_janus_browser import receiving_from
+from tests.e2e.test_media_browser import TIMEOUT, enter, until
 from tests.media.recording_world import make_hearing, require_tools
 from tests.support.axe import axe, describe
-from tests.support.janus import JanusProcess
 from tests.support.threads import in_thread
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-
-
-@pytest.fixture
-def janus(tmp_path):
-    server = JanusProcess(tmp_path / "janus").start()
-    yield server
-    server.stop()
 
 
 def test_the_clerk_records_five_seconds_and_the_file_plays_for_five_seconds(

@@ -1,15 +1,5 @@
 import pytest
 
-from tests.support.janus import JanusProcess
-
-
-@pytest.fixture
-def janus(tmp_path):
-    """A real Janus on loopback, from deploy/janus with free ports and fresh secrets."""
-    server = JanusProcess(tmp_path / "janus").start()
-    yield server
-    server.stop()
-
 
 @pytest.fixture
 def janus_settings(janus, settings):
