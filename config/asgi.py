@@ -28,13 +28,13 @@ _return_big_buffers_to_the_system()
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 
 from config.logs import LogIds  # noqa: E402
 from config.origins import OriginValidator  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
+from config.socket_auth import SocketSession  # noqa: E402
 from rooms.live.hub import current_hub, get_hub  # noqa: E402
 
 
@@ -84,7 +84,7 @@ application = LogIds(
         ProtocolTypeRouter(
             {
                 "http": django_asgi_app,
-                "websocket": OriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+                "websocket": OriginValidator(SocketSession(URLRouter(websocket_urlpatterns))),
             }
         )
     ),

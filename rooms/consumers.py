@@ -16,8 +16,8 @@ from collections.abc import Awaitable, Callable
 
 from autobahn.exception import Disconnected
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
-from channels.sessions import InstanceSessionWrapper
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -26,7 +26,7 @@ from rooms import messages, selectors, services, wire
 from rooms.audience import AUDIENCE_HANDLERS, audience_moved
 from rooms.errors import Forbidden, Invalid, RoomError
 from rooms.live.chat import CHAT_PREFIX, chat_id
-from rooms.live.frames import direct_writer
+from rooms.live.frames import direct_writer, shed_handshake
 from rooms.live.hub import get_hub
 from rooms.live.presence import (
     MAX_CONNECTIONS_PER_ATTENDEE,
@@ -60,11 +60,17 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def __call__(
         self, scope: dict, receive: Callable[[], Awaitable[dict]], send: Callable[[dict], Awaitable[None]]
     ) -> None:
+        # Channels' loop (``await_many_dispatch``) keeps a task and a wait per socket, for sources
+        # this consumer does not have (no channel layer, see above): one ``receive`` is awaited.
+        self.scope, self.base_send = scope, send
         # The leave path runs however the socket ends: a close, a failure, or a cancel by the server.
         # Without it a socket that failed stayed "present", with its attendance open and counted
         # against the attendee's connections, until the process restarted.
         try:
-            await super().__call__(scope, receive, send)
+            while True:
+                await self.dispatch(await receive())
+        except StopConsumer:
+            pass
         finally:
             await self._leave()
 
@@ -87,13 +93,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self.close(code=1011)
 
     async def connect(self) -> None:
-        # Frames skip Channels' session wrapper: it reads the session on every message but only
-        # ever saves it on an HTTP response, and that was a tenth of a frame's cost on Daphne.
-        wrapper = getattr(self.base_send, "__self__", None)
-        send = wrapper.real_send if isinstance(wrapper, InstanceSessionWrapper) else self.base_send
-        self.send_frame = getattr(send, "frames", send)  # and config.logs.LogIds' wrapper
+        self.send_frame = getattr(self.base_send, "frames", self.base_send)  # skips config.logs.LogIds' wrapper
         self.write_frame = direct_writer(self.send_frame)  # Daphne: frames framed once, written directly
         await self.accept()
+        shed_handshake(self.send_frame)
         self.room_id = str(self.scope["url_route"]["kwargs"]["occurrence_id"])
         self.hub = get_hub()
         entry = await self.hub.door(self.scope, self.room_id)

@@ -38,9 +38,9 @@ def text_frame(text: str) -> bytes:
     return data
 
 
-def direct_writer(send: Callable[..., Any]) -> Callable[[str], bool] | None:
-    """For a socket Daphne serves (its ASGI ``send`` is ``partial(server.handle_reply, protocol)``):
-    a function that writes a text frame to it directly and says whether it could; else None."""
+def daphne_protocol(send: Callable[..., Any]) -> Any:
+    """The Daphne protocol of a socket Daphne serves (its ASGI ``send`` is
+    ``partial(server.handle_reply, protocol)``), else None."""
     if not isinstance(send, partial) or not send.args:
         return None
     try:
@@ -48,9 +48,38 @@ def direct_writer(send: Callable[..., Any]) -> Callable[[str], bool] | None:
     except ImportError:
         return None
     protocol = send.args[0]
-    if not isinstance(protocol, WebSocketProtocol) or getattr(protocol, "maskServerFrames", False):
+    return protocol if isinstance(protocol, WebSocketProtocol) else None
+
+
+def shed_handshake(send: Callable[..., Any]) -> None:
+    """Let go of what Daphne keeps of an accepted socket's HTTP upgrade request, for its whole life.
+
+    Twisted's HTTP connection stays registered as the TCP transport's producer after Daphne hands
+    the transport to the WebSocket protocol, and with it the request Daphne answered (its header
+    lists, its body buffer); autobahn keeps the raw request and a dict of its headers. About 4 KiB
+    per socket, a tenth of a connection's memory (bench/README.md, issue 19). Nothing reads them
+    once the socket is open: Daphne's scope holds its own list of the headers, and the request's
+    path, which Daphne logs, stays.
+    """
+    protocol = daphne_protocol(send)
+    if protocol is None:
+        return
+    transport = protocol.transport
+    if getattr(transport, "producer", None) is not None and transport.producer is not protocol:
+        transport.unregisterProducer()
+    protocol.http_request_data = b""
+    protocol.http_headers = {}
+    if getattr(protocol, "request", None) is not None:
+        protocol.request.headers = {}
+
+
+def direct_writer(send: Callable[..., Any]) -> Callable[[str], bool] | None:
+    """For a socket Daphne serves: a function that writes a text frame to it directly and says
+    whether it could; else None."""
+    protocol = daphne_protocol(send)
+    if protocol is None or getattr(protocol, "maskServerFrames", False):
         return None
-    opened = WebSocketProtocol.STATE_OPEN
+    opened = type(protocol).STATE_OPEN
 
     def write(text: str) -> bool:
         transport = protocol.transport

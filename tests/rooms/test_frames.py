@@ -7,7 +7,7 @@ from daphne.ws_protocol import WebSocketProtocol
 from websockets.frames import Frame, Opcode
 from websockets.streams import StreamReader
 
-from rooms.live.frames import direct_writer, send_now, text_frame
+from rooms.live.frames import direct_writer, send_now, shed_handshake, text_frame
 
 
 def parse(data: bytes) -> Frame:
@@ -123,3 +123,58 @@ def test_what_the_socket_does_not_take_goes_to_twisted(sockets):
     assert transport.written and 0 < len(transport.written[0]) < len(data)
     taken = len(data) - len(transport.written[0])
     assert data[taken:] == transport.written[0]
+
+
+UPGRADE = (b"GET /ws/rooms/1/ HTTP/1.1\r\nHost: testserver\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+           b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+           b"Cookie: sessionid=abc\r\n\r\n")
+
+
+async def test_an_open_daphne_socket_keeps_nothing_of_its_upgrade_request():
+    """Daphne itself, on a Twisted test transport: once the socket is open and shed, Twisted's HTTP
+    connection and the request it answered are freed, and the socket still takes frames."""
+    import asyncio
+    import gc
+    import weakref
+
+    from daphne.http_protocol import HTTPFactory
+    from daphne.server import Server
+    from daphne.ws_protocol import WebSocketFactory
+    from twisted.internet.address import IPv4Address
+    from twisted.internet.testing import StringTransport
+
+    opened, sends = asyncio.Event(), []
+
+    async def application(scope, receive, send):
+        assert (await receive())["type"] == "websocket.connect"
+        await send({"type": "websocket.accept"})
+        sends.append(send)
+        opened.set()
+        await receive()
+
+    server = Server(application, endpoints=["tcp:port=0:interface=127.0.0.1"])  # never listens
+    server.connections, server.http_factory = {}, HTTPFactory(server)
+    server.ws_factory = WebSocketFactory(server, server="Daphne")
+    address = IPv4Address("TCP", "127.0.0.1", 40000)
+    transport = StringTransport(hostAddress=IPv4Address("TCP", "127.0.0.1", 8000), peerAddress=address)
+    connection = server.http_factory.buildProtocol(address)
+    connection.makeConnection(transport)
+    connection.dataReceived(UPGRADE)
+    del connection
+    await asyncio.wait_for(opened.wait(), 5)
+    assert transport.value().startswith(b"HTTP/1.1 101 ")
+    for handled, details in list(server.connections.items()):  # what Daphne's application_checker reaps
+        if details.get("disconnected") and "application_instance" not in details:
+            del server.connections[handled]
+    http_channel = weakref.ref(transport.producer)
+    request = weakref.ref(transport.producer.requests[0])
+    gc.collect()
+    assert http_channel() is not None and request() is not None  # what Daphne alone keeps
+
+    shed_handshake(sends[0])
+    gc.collect()
+    assert http_channel() is None and request() is None
+    protocol = sends[0].args[0]
+    assert protocol.http_headers == {} and protocol.request.path == "/ws/rooms/1/"
+    assert direct_writer(sends[0])('{"type":"x"}')
+    assert transport.value().endswith(text_frame('{"type":"x"}'))
