@@ -82,6 +82,8 @@ async def audience_big(run: Run, params: dict) -> dict:
         "size": len(people) + len(listeners), "participants": len(people), "audience": len(listeners),
         "storm": storm_size, "seated_before": settled,
         "failures": sum(1 for p in people + listeners if p.opened_at is None or p.failure),
+        "failure_sample": sorted({p.failure or "never opened" for p in people + listeners
+                                  if p.opened_at is None or p.failure})[:3],
         "converged": converged and len(everyone) == len(people) + len(listeners),
         "converge_after_last_handshake_s": round(max(max(done) - last_handshake, 0.0), 3) if converged else None,
         "incomplete_clients": len(everyone) - len(done),

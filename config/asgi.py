@@ -50,12 +50,13 @@ class StartsTheHub:
     def __init__(self, application):
         self.application = application
 
-    async def __call__(self, scope, receive, send):
+    def __call__(self, scope, receive, send):
+        # Returns the coroutine to await rather than awaiting it: no frame of this for a socket's life.
         if scope["type"] == "lifespan":
-            return await self._lifespan(receive, send)
+            return self._lifespan(receive, send)
         if scope["type"] == "http":
             get_hub()
-        return await self.application(scope, receive, send)
+        return self.application(scope, receive, send)
 
     async def _lifespan(self, receive, send):
         while True:

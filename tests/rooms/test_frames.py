@@ -143,14 +143,15 @@ async def test_an_open_daphne_socket_keeps_nothing_of_its_upgrade_request():
     from twisted.internet.address import IPv4Address
     from twisted.internet.testing import StringTransport
 
-    opened, sends = asyncio.Event(), []
+    opened, sends, received = asyncio.Event(), [], asyncio.Queue()
 
     async def application(scope, receive, send):
         assert (await receive())["type"] == "websocket.connect"
         await send({"type": "websocket.accept"})
         sends.append(send)
         opened.set()
-        await receive()
+        while True:
+            received.put_nowait(await receive())
 
     server = Server(application, endpoints=["tcp:port=0:interface=127.0.0.1"])  # never listens
     server.connections, server.http_factory = {}, HTTPFactory(server)
@@ -178,3 +179,6 @@ async def test_an_open_daphne_socket_keeps_nothing_of_its_upgrade_request():
     assert protocol.http_headers == {} and protocol.request.path == "/ws/rooms/1/"
     assert direct_writer(sends[0])('{"type":"x"}')
     assert transport.value().endswith(text_frame('{"type":"x"}'))
+    for text in ("one", "two"):  # and still hands the application what the browser sends
+        protocol.dataReceived(Frame(Opcode.TEXT, text.encode()).serialize(mask=True, extensions=[]))
+        assert (await asyncio.wait_for(received.get(), 5)) == {"type": "websocket.receive", "text": text}
