@@ -84,9 +84,11 @@ def _share_unused_queue_parts(queue: Any) -> None:
     """Daphne's queue of a socket's incoming messages has no size limit and nobody joins it, so its
     deque of waiting putters stays empty and its join event unwaited: one shared pair instead of a
     pair per socket (about 1.5 KiB; an empty deque holds a block of 64 slots)."""
-    if (isinstance(queue, asyncio.Queue) and queue.maxsize <= 0 and not queue._putters
-            and not queue._finished._waiters):
-        queue._putters, queue._finished = _NO_PUTTERS, _NO_JOIN
+    if not isinstance(queue, asyncio.Queue) or queue.maxsize > 0:
+        return
+    parts: Any = queue  # asyncio's own attributes, which typeshed does not list
+    if not parts._putters and not parts._finished._waiters:
+        parts._putters, parts._finished = _NO_PUTTERS, _NO_JOIN
 
 
 def direct_writer(send: Callable[..., Any]) -> Callable[[str], bool] | None:
