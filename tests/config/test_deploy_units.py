@@ -65,7 +65,11 @@ def test_each_service_runs_a_command_of_this_tree_with_the_environment_file(name
         assert list(ROOT.glob(f"*/management/commands/{command_name}.py")), command_name
     else:
         assert "config.asgi:application" in arguments
-        assert "127.0.0.1" in arguments and "%i" in arguments  # loopback, one port per instance
+        if "daphne" in program:  # loopback, one port per instance, a backlog for a class joining at once
+            assert arguments[arguments.index("-e") + 1] == "tcp:port=%i:interface=127.0.0.1:backlog=4096"
+            assert "-b" not in arguments and "-p" not in arguments  # either would add a second listener
+        else:
+            assert "127.0.0.1" in arguments and "%i" in arguments
         assert "--proxy-headers" in arguments
     if "uvicorn" in program:
         assert arguments[arguments.index("--forwarded-allow-ips") + 1] == "127.0.0.1"
