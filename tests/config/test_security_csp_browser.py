@@ -4,15 +4,14 @@ violation; the camera is usable in the room and refused elsewhere."""
 
 import io
 import json
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connections
 
 from tests.rooms.factories import make_room
+from tests.support.threads import in_thread
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -26,19 +25,6 @@ document.addEventListener("securitypolicyviolation", function (e) {
 CAMERA = """navigator.mediaDevices.getUserMedia({video: true}).then(
   function (stream) { stream.getTracks().forEach(function (t) { t.stop(); }); return "allowed"; },
   function (error) { return error.name; })"""
-
-
-def elsewhere(make):
-    """Playwright's sync API runs an event loop in this thread: Django's ORM goes to another one."""
-
-    def run():
-        try:
-            return make()
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(run).result()
 
 
 def demo() -> dict:
@@ -64,8 +50,8 @@ class Watched:
 
 def test_pages_work_under_the_policy_with_no_violation(daphne_factory, browser):
     server = daphne_factory(**PRODUCTION)
-    data = elsewhere(demo)
-    later = elsewhere(lambda: make_room(starts_in=timedelta(hours=3), in_progress=False))
+    data = in_thread(demo)
+    later = in_thread(lambda: make_room(starts_in=timedelta(hours=3), in_progress=False))
     base = server.base_url
     seen = {}
 

@@ -16,18 +16,17 @@ import subprocess
 import sys
 import time
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import websockets.sync.client
 from django.conf import settings
-from django.db import connections
 
 from rooms.presence import apply_diff, apply_state
 from tests.rooms.factories import make_room
 from tests.support.client import Browser
 from tests.support.daphne import ROOT
 from tests.support.nginx import Nginx, require_nginx
+from tests.support.threads import in_thread
 
 pytestmark = [pytest.mark.e2e, pytest.mark.scaled, pytest.mark.browser]
 
@@ -69,15 +68,11 @@ def made_elsewhere():
     """Playwright's sync API runs an event loop in this thread: the ORM goes to another one."""
 
     def make():
-        try:
-            room = make_room(people=PEOPLE)
-            room.host.user  # loaded here, to sign in with
-            return room
-        finally:
-            connections.close_all()
+        room = make_room(people=PEOPLE)
+        room.host.user  # loaded here, to sign in with
+        return room
 
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(make).result()
+    return in_thread(make)
 
 
 def room_sockets(server, room) -> int:

@@ -23,14 +23,7 @@ def mix(page):
 
 
 def mix_until(page, check, what):
-    deadline = time.monotonic() + TIMEOUT / 1000
-    while True:
-        current = mix(page)
-        if current and check(current):
-            return current
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: {current}")
-        page.wait_for_timeout(500)
+    return until(page, lambda current: bool(current) and check(current), what, read=mix)
 
 
 def test_audio_only_receives_one_mixed_stream_and_is_still_heard(daphne_factory, browser, janus):

@@ -49,14 +49,7 @@ def layout(page):
 
 
 def until_layout(page, check, what):
-    deadline = time.monotonic() + TIMEOUT / 1000
-    while True:
-        current = layout(page)
-        if check(current):
-            return current
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: {current}")
-        page.wait_for_timeout(300)
+    return until(page, check, what, read=layout)
 
 
 def test_the_talker_comes_first_the_rest_are_listed_and_everyone_sees_quality(daphne_factory, browser, chromium,

@@ -34,11 +34,12 @@ def stats(page):
     return page.evaluate("() => window.hadirMedia.stats()")
 
 
-def until(page, check, what):
-    """Poll this page's connection stats (every half second, for up to TIMEOUT) until ``check`` holds."""
+def until(page, check, what, read=stats):
+    """Poll what ``read`` gives of this page (its connection stats unless said; every half second,
+    for up to TIMEOUT) until ``check`` holds."""
     deadline = time.monotonic() + TIMEOUT / 1000
     while True:
-        current = stats(page)
+        current = read(page)
         if check(current):
             return current
         if time.monotonic() > deadline:

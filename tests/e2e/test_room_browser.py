@@ -1,11 +1,9 @@
 """Two Chromium pages join one room; each sees the other appear, and then leave."""
 
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
-from django.db import connections
 
 from tests.rooms.factories import make_room
+from tests.support.threads import in_thread
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -15,15 +13,11 @@ def made_elsewhere():
     (which closes its connection, so that the test database can be dropped)."""
 
     def make():
-        try:
-            room = make_room()
-            room.host.user  # loaded here, for ``open_link`` to sign in with
-            return room
-        finally:
-            connections.close_all()
+        room = make_room()
+        room.host.user  # loaded here, for ``open_link`` to sign in with
+        return room
 
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(make).result()
+    return in_thread(make)
 
 
 def open_link(page, server, attendee):

@@ -5,13 +5,11 @@ with undo; the lobby that cannot be missed (banner, title, tone, notification, "
 that opens by itself; times in the room's zone; errors next to the control; an observer's page;
 no dead ends; axe-core finds no violation; a phone's 390×844 viewport."""
 
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connections
 from django.utils import timezone
 
 from classrooms import services as classrooms
@@ -20,6 +18,7 @@ from rooms.models import RoomState
 from tests.config.test_security_csp_browser import PRODUCTION, demo
 from tests.rooms.factories import make_room
 from tests.support.axe import axe, describe
+from tests.support.threads import in_thread
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 PASSWORD = "a-long-test-password"
@@ -28,19 +27,6 @@ PHONE = {"width": 390, "height": 844}
 NOTIFICATIONS = """window.__notified = [];
 window.Notification = class { constructor(title, options) { window.__notified.push(title); }
   static get permission() { return "granted"; } static requestPermission() { return Promise.resolve("granted"); } };"""
-
-
-def elsewhere(make, *args, **kwargs):
-    """Playwright's sync API runs an event loop in this thread: Django's ORM goes to another one."""
-
-    def run():
-        try:
-            return make(*args, **kwargs)
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(run).result()
 
 
 def sign_in(page, base, username, password, then):
@@ -70,7 +56,7 @@ def inside(page):
 
 def test_a_clerk_admits_interpreters_on_purpose_and_adjourns_in_the_courts_zone(daphne_server, browser):
     base = daphne_server.base_url
-    data = elsewhere(demo)["hearing"]
+    data = in_thread(demo)["hearing"]
     room_path = f"/rooms/{data['occurrence_id']}/"
     by_role = {p["role"]: p for p in data["parties"]}
     witness_name, interpreter_name = by_role[Role.WITNESS]["name"], by_role[Role.INTERPRETER]["name"]
@@ -174,7 +160,7 @@ def test_a_clerk_admits_interpreters_on_purpose_and_adjourns_in_the_courts_zone(
         return hearing.next_at, RoomState.objects.get(occurrence_id=data["occurrence_id"]).next_at
 
     expected = datetime(next_day.year, next_day.month, next_day.day, 9, tzinfo=ZoneInfo("Asia/Jakarta"))
-    assert elsewhere(stored) == (expected, expected)
+    assert in_thread(stored) == (expected, expected)
     for page in (clerk, witness, interpreter, observer, judge):
         page.context.close()
 
@@ -210,7 +196,7 @@ def make_class(*, students_wait: bool, starts_in: timedelta, zone: str = "Asia/J
 @pytest.mark.parametrize("language", ["en", "id"])
 def test_a_teacher_cannot_miss_the_lobby_and_ends_the_class_only_on_purpose(daphne_server, browser, language):
     base = daphne_server.base_url
-    made = elsewhere(make_class, students_wait=True, starts_in=timedelta(minutes=5))
+    made = in_thread(make_class, students_wait=True, starts_in=timedelta(minutes=5))
     cookie = [{"name": "django_language", "value": language, "url": base}]
     words = {
         "en": {"one": "1 person is waiting", "two": "2 people are waiting", "final": "closes for everyone",
@@ -299,7 +285,7 @@ def test_a_teacher_cannot_miss_the_lobby_and_ends_the_class_only_on_purpose(daph
 
 def test_a_class_opens_by_itself_at_its_start_and_chat_times_follow_the_rooms_zone(daphne_server, browser):
     base = daphne_server.base_url
-    made = elsewhere(make_class, students_wait=False, starts_in=timedelta(seconds=20), zone="Asia/Makassar",
+    made = in_thread(make_class, students_wait=False, starts_in=timedelta(seconds=20), zone="Asia/Makassar",
                      students=1)
     # A student's device in UTC, and one in Jakarta: the room shows WITA to both.
     page = browser.new_context(timezone_id="UTC").new_page()
@@ -330,7 +316,7 @@ def test_a_class_opens_by_itself_at_its_start_and_chat_times_follow_the_rooms_zo
 @pytest.mark.parametrize("language", ["en", "id"])
 def test_the_waiting_page_says_who_and_when_in_words_and_fits_a_phone(daphne_server, browser, language):
     base = daphne_server.base_url
-    room = elsewhere(make_room, starts_in=timedelta(days=1, hours=2), in_progress=False)
+    room = in_thread(make_room, starts_in=timedelta(days=1, hours=2), in_progress=False)
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     context.add_cookies([{"name": "django_language", "value": language, "url": base}])
     page = context.new_page()
@@ -350,7 +336,7 @@ def test_the_waiting_page_says_who_and_when_in_words_and_fits_a_phone(daphne_ser
 
 def test_the_join_flow_and_the_room_fit_a_phone(daphne_server, browser):
     base = daphne_server.base_url
-    room = elsewhere(make_room)
+    room = in_thread(make_room)
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     page = context.new_page()
     page.goto(base + room.people[0].join_path)
@@ -370,7 +356,7 @@ def test_axe_runs_under_the_production_policy_and_finds_what_is_wrong(daphne_fac
     """The check itself can fail: a nameless button on the waiting page is reported, under the
     production Content-Security-Policy (axe is injected through the DevTools protocol)."""
     server = daphne_factory(**PRODUCTION)
-    room = elsewhere(make_room, starts_in=timedelta(hours=3), in_progress=False)
+    room = in_thread(make_room, starts_in=timedelta(hours=3), in_progress=False)
     context = browser.new_context()
     page = context.new_page()
     response = page.goto(server.base_url + room.people[0].join_path)

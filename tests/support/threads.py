@@ -7,10 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 from django.db import connections
 
 
-def in_thread(work):
+def in_thread(work, *args, **kwargs):
     def run():
         try:
-            return work()
+            return work(*args, **kwargs)
         finally:
             connections.close_all()
 
