@@ -11,6 +11,8 @@ import ctypes.util
 import gc
 import json
 import os
+import sys
+import tempfile
 import threading
 import tracemalloc
 
@@ -120,8 +122,6 @@ def _maps() -> dict:
 def _pymalloc() -> dict:
     """pymalloc's own summary (``sys._debugmallocstats``, which writes to fd 2): its arenas and
     the bytes in blocks in use, free in used pools, and lost to fragmentation."""
-    import sys
-    import tempfile
     with tempfile.TemporaryFile("w+") as out:
         saved = os.dup(2)
         os.dup2(out.fileno(), 2)

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from urllib.parse import urlsplit
 
 from bench.listener import Light
@@ -100,17 +101,21 @@ async def audience_big(run: Run, params: dict) -> dict:
     return result
 
 
+async def bench_get(target: dict, path: str) -> dict:
+    """What one server process behind ``bench.counting`` answers at ``path`` (``/__bench/…``)."""
+    url = urlsplit(target["http"])
+    reader, writer = await asyncio.open_connection(url.hostname, url.port)
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: {url.netloc}\r\nConnection: close\r\n\r\n".encode())
+    answer = (await reader.read()).decode()
+    writer.close()
+    if " 200 " not in answer.split("\r\n", 1)[0]:
+        raise RuntimeError(answer[:2000])
+    return json.loads(answer.split("\r\n\r\n", 1)[1])
+
+
 async def server_queries(run: Run) -> int:
     """The SQL queries of every server process so far (``bench.counting``)."""
-    total = 0
-    for target in run.spec["targets"]:
-        url = urlsplit(target["http"])
-        reader, writer = await asyncio.open_connection(url.hostname, url.port)
-        writer.write(f"GET /__bench/queries HTTP/1.1\r\nHost: {url.netloc}\r\nConnection: close\r\n\r\n".encode())
-        answer = (await reader.read()).decode()
-        writer.close()
-        total += int(answer.rsplit('"queries": ', 1)[1].split("}", 1)[0])
-    return total
+    return sum([(await bench_get(target, "/__bench/queries"))["queries"] for target in run.spec["targets"]])
 
 
 async def queries(run: Run, params: dict) -> dict:

@@ -12,23 +12,12 @@ import asyncio
 import json
 import os
 import sys
-from urllib.parse import urlsplit
 
 from bench.loadclient import Run, gather_limited, participants_for, process_rss
+from bench.loadclient_more import bench_get
 from bench.servers import Bench, Servers
 
 WARM = 20
-
-
-async def get(target: dict, path: str) -> dict:
-    url = urlsplit(target["http"])
-    reader, writer = await asyncio.open_connection(url.hostname, url.port)
-    writer.write(f"GET {path} HTTP/1.1\r\nHost: {url.netloc}\r\nConnection: close\r\n\r\n".encode())
-    answer = (await reader.read()).decode()
-    if " 200 " not in answer.split("\r\n", 1)[0]:
-        raise RuntimeError(answer[:2000])
-    writer.close()
-    return json.loads(answer.split("\r\n\r\n", 1)[1])
 
 
 async def probe(spec: dict) -> None:
@@ -41,28 +30,28 @@ async def probe(spec: dict) -> None:
     await asyncio.sleep(1)
     base = process_rss(pid)
     if traced:
-        await get(target, "/__bench/traced")
-    await get(target, "/__bench/types")
-    maps = await get(target, "/__bench/maps")
-    print("pymalloc before:", await get(target, "/__bench/pymalloc"))
+        await bench_get(target, "/__bench/traced")
+    await bench_get(target, "/__bench/types")
+    maps = await bench_get(target, "/__bench/maps")
+    print("pymalloc before:", await bench_get(target, "/__bench/pymalloc"))
     await gather_limited([p.connect() for p in people[WARM:]], 100)
     await asyncio.sleep(2)
     held = sum(1 for p in people if p.ready_after) - WARM
     rss = process_rss(pid)
     if traced:
-        traced_answer = await get(target, "/__bench/traced")
+        traced_answer = await bench_get(target, "/__bench/traced")
         for size, count, lines in traced_answer["grown"]:
             print(size, count, "\n    ".join(lines))
         print(f"traced: {traced_answer['total_kib'] / held:.2f} KiB per connection")
         for kib, filename in traced_answer["by_file"]:
             print(f"{kib / held:8.2f} KiB per connection allocated in {filename}")
-    for name, count in (await get(target, "/__bench/types"))["grown"]:
+    for name, count in (await bench_get(target, "/__bench/types"))["grown"]:
         print(f"{count / held:8.2f} per connection  {name}")
-    grown = {name: kib - maps.get(name, 0) for name, kib in (await get(target, "/__bench/maps")).items()}
+    grown = {name: kib - maps.get(name, 0) for name, kib in (await bench_get(target, "/__bench/maps")).items()}
     for name, kib in sorted(grown.items(), key=lambda item: -item[1])[:12]:
         print(f"{kib / held:8.2f} KiB per connection in {name}")
-    print("pymalloc after:", await get(target, "/__bench/pymalloc"))
-    trim = await get(target, "/__bench/trim")
+    print("pymalloc after:", await bench_get(target, "/__bench/pymalloc"))
+    trim = await bench_get(target, "/__bench/trim")
     print(json.dumps({"connections": held, "kib_per_connection": round((rss - base) / held / 1024, 1),
                       "after_trim": round((trim["rss_kib_after"] * 1024 - base) / held / 1024, 1)}))
     await gather_limited([p.close() for p in people], 500)
